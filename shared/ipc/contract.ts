@@ -1,0 +1,383 @@
+// The one IPC contract between the renderer and the main process.
+// - `invoke` channels: renderer asks, main answers IpcResult<Result>. Each has a zod schema for its
+//   payload; main validates every payload before any service sees it.
+// - `events`: main tells the renderer (scanner reads, payment progress…), each with a schema too.
+// Electron's ipcMain and the browser host's WebSocket both route through electron/ipc/dispatch.ts.
+import { z } from 'zod';
+import { QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
+import type { Fen } from '../money.js';
+
+// ---------- building blocks ----------
+const fen = z.number().int('must be a whole number of fen').safe();
+const amountFen = fen.min(1, 'must be at least 0.01 yuan').max(10_000_000_000, 'must be at most 100000000 yuan');
+const outTradeNo = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_]');
+const pin = z.string().regex(/^\d{4,8}$/, 'must be 4–8 digits');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date yyyy-MM-dd');
+const note = z.string().max(200, 'must be at most 200 characters');
+const saleLine = z.strictObject({
+  name: z.string().min(1).max(64),
+  barcode: z.string().max(32).optional(),
+  qty: z.number().int().min(1).max(9999),
+  unitFen: fen.min(0),
+});
+const empty = z.strictObject({});
+
+export const invokeSchemas = {
+  // --- app ---
+  'app.info': empty,
+
+  // --- checkout (issue 4 engine, issue 6 screens) ---
+  /** Scan payment: amount entered, payment code read by the gun or typed. */
+  'checkout.scan': z.strictObject({
+    amountFen,
+    authCode: z.string().min(1).max(64),
+    note: note.optional(),
+    lines: z.array(saleLine).max(200).optional(),
+  }),
+  /** Dynamic QR / link payment with a QR-capable method. */
+  'checkout.qr': z.strictObject({
+    amountFen,
+    method: z.enum(QR_METHODS),
+    note: note.optional(),
+    lines: z.array(saleLine).max(200).optional(),
+  }),
+  'checkout.cash': z.strictObject({
+    amountFen,
+    tenderedFen: fen.min(0),
+    note: note.optional(),
+    lines: z.array(saleLine).max(200).optional(),
+  }),
+  /** Cashier cancels a waiting payment: it is reversed. */
+  'checkout.cancel': z.strictObject({ outTradeNo }),
+  /** The payment still in progress at this till, if any (after a reload of the window). */
+  'checkout.current': empty,
+
+  // --- history ---
+  'orders.search': z.strictObject({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    state: z.enum(['created', 'pending', 'reversing', 'paid', 'declined', 'closed', 'refunded']).optional(),
+    channel: z.enum(PAY_CHANNELS).optional(),
+    outTradeNo: z.string().max(64).optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    offset: z.number().int().min(0).default(0),
+  }),
+  'orders.get': z.strictObject({ outTradeNo }),
+  'orders.queryNow': z.strictObject({ outTradeNo }),
+  'orders.refund': z.strictObject({
+    outTradeNo,
+    /** Absent: refund everything still refundable. */
+    amountFen: amountFen.optional(),
+    reason: note.optional(),
+    managerPin: pin,
+  }),
+  'orders.reverse': z.strictObject({ outTradeNo, managerPin: pin }),
+
+  // --- merchant (manager PIN) ---
+  'merchant.balance': z.strictObject({ managerPin: pin }),
+  'merchant.withdraw': z.strictObject({
+    managerPin: pin,
+    via: z.enum(['merchant', 'unionpay']),
+    amountFen,
+    bankAccountNo: z.string().regex(/^\d{8,32}$/, 'must be 8–32 digits'),
+    bankAccountName: z.string().min(1).max(64),
+    bankMobile: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mobile number'),
+    accountAttr: z.union([z.literal(0), z.literal(1)]),
+    bankCode: z.string().max(32).optional(),
+    bankName: z.string().max(64).optional(),
+    idCardNo: z.string().max(18).optional(),
+    province: z.string().max(32).optional(),
+    city: z.string().max(32).optional(),
+    remark: z.string().min(1).max(64),
+  }),
+  'merchant.withdrawQuery': z.strictObject({ managerPin: pin, via: z.enum(['merchant', 'unionpay']), outTradeNo }),
+
+  // --- settings ---
+  'settings.get': empty,
+  /** Partial update; refused as a whole with one issue per bad field. */
+  'settings.save': z.strictObject({
+    values: z.record(z.string(), z.unknown()),
+    managerPin: pin.optional(),
+  }),
+
+  // --- scanners (issue 5) ---
+  'scanner.listPorts': empty,
+  'scanner.status': empty,
+
+  // --- shifts (issue 7) ---
+  'shift.current': empty,
+  'shift.signIn': z.strictObject({ cashierId: z.string().min(1).max(32), pin }),
+  'shift.open': z.strictObject({ floatFen: fen.min(0) }),
+  'shift.cashMove': z.strictObject({ direction: z.enum(['in', 'out']), amountFen, reason: z.string().min(1).max(100) }),
+  'shift.xReport': empty,
+  'shift.close': z.strictObject({
+    countedFen: fen.min(0),
+    denominations: z.record(z.string(), z.number().int().min(0)).optional(),
+    managerPin: pin.optional(),
+    varianceReason: note.optional(),
+  }),
+  'shift.report': z.strictObject({ shiftId: z.number().int().min(1) }),
+  'shift.dayReport': z.strictObject({ date: isoDate }),
+
+  // --- printing (issue 7) ---
+  'printer.status': empty,
+  'printer.reprint': z.strictObject({ outTradeNo }),
+  'printer.printReport': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional() }),
+} as const;
+
+export type InvokeChannel = keyof typeof invokeSchemas;
+export type InvokePayload<C extends InvokeChannel> = z.input<(typeof invokeSchemas)[C]>;
+export type InvokeParsed<C extends InvokeChannel> = z.output<(typeof invokeSchemas)[C]>;
+
+// ---------- result types ----------
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** sandbox: the embedded sandbox gateway; production: a configured real gateway. */
+  gatewayMode: 'sandbox' | 'production';
+  gatewayUrl: string;
+  merchantNo: string;
+  terminalId: string;
+  language: 'zh-CN' | 'en';
+  /** Where the main side runs: inside Electron, or the browser host under Node. */
+  shell: 'electron' | 'browser-host';
+  online: boolean;
+}
+
+export interface PaymentView {
+  outTradeNo: string;
+  saleId: number;
+  kind: PayKind;
+  channel: PayChannel;
+  method: string;
+  amountFen: Fen;
+  state: AttemptState;
+  tradeNo: string | null;
+  /** For QR payments: the URL the QR code encodes. */
+  qrUrl: string | null;
+  /** Seconds until the engine gives up waiting and reverses; null when not waiting. */
+  secondsLeft: number | null;
+  /** Plain reason for declined / unknown / reversed, in the app's language keys or gateway text. */
+  reason: string | null;
+  reasonCode: string | null;
+  /** Masked payment code (first 4 + last 4). */
+  maskedAuthCode: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CashResult {
+  saleId: number;
+  amountFen: Fen;
+  tenderedFen: Fen;
+  changeFen: Fen;
+}
+
+export interface OrderRow {
+  outTradeNo: string;
+  saleId: number;
+  kind: PayKind;
+  channel: PayChannel;
+  method: string;
+  amountFen: Fen;
+  refundedFen: Fen;
+  state: AttemptState;
+  tradeNo: string | null;
+  createdAt: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  from: AttemptState | null;
+  to: AttemptState;
+  reason: string | null;
+}
+
+export interface RefundView {
+  outRefundNo: string;
+  amountFen: Fen;
+  state: RefundState;
+  reason: string | null;
+  createdAt: string;
+}
+
+export interface OrderDetail extends OrderRow {
+  note: string | null;
+  maskedAuthCode: string | null;
+  timeline: TimelineEntry[];
+  refunds: RefundView[];
+  refundableFen: Fen;
+}
+
+export interface BalanceView {
+  balanceFen: Fen;
+  freezeFen: Fen;
+  unliquidatedFen: Fen;
+  unionpay: { totalFen: Fen; freezeFen: Fen; normalFen: Fen } | null;
+}
+
+export interface WithdrawView {
+  outTradeNo: string;
+  tradeNo: string | null;
+  amountFen: Fen;
+  feeFen: Fen | null;
+  status: 'processing' | 'paid' | 'failed';
+}
+
+export type SettingsValues = Record<string, string | number | boolean | null>;
+export interface SettingsView {
+  values: SettingsValues;
+  /** The secret is write-only: the renderer only learns whether one is stored. */
+  hasSecret: boolean;
+  /** How the secret is protected; 'plain-file' is told to the user plainly. */
+  secretStorage: 'os-keyring' | 'plain-file' | 'none';
+}
+
+export interface SerialPortView {
+  path: string;
+  manufacturer: string | null;
+  vendorId: string | null;
+  productId: string | null;
+  /** A known scan-gun model matched by vendor/product id. */
+  knownScanner: string | null;
+}
+
+export interface ScannerStatus {
+  id: string;
+  path: string | null;
+  state: 'open' | 'searching' | 'closed' | 'error';
+  reason: string | null;
+  lastReadMasked: string | null;
+  lastReadAt: string | null;
+}
+
+export interface ShiftView {
+  shiftId: number;
+  cashierId: string;
+  openedAt: string;
+  closedAt: string | null;
+  floatFen: Fen;
+}
+
+export interface ChannelTotals {
+  channel: PayChannel;
+  salesCount: number;
+  salesFen: Fen;
+  refundsCount: number;
+  refundsFen: Fen;
+  reversalsCount: number;
+  reversalsFen: Fen;
+  netFen: Fen;
+}
+
+export interface ReconcileDiff {
+  outTradeNo: string;
+  cause: 'paid_at_gateway_not_here' | 'amount_differs' | 'refunded_elsewhere' | 'state_differs' | 'missing_at_gateway';
+  journal: string;
+  gateway: string;
+}
+
+export interface ShiftReport {
+  title: 'X' | 'Z' | 'DAY';
+  shiftIds: number[];
+  from: string;
+  to: string | null;
+  cashierId: string | null;
+  channels: ChannelTotals[];
+  totalNetFen: Fen;
+  cash: { floatFen: Fen; salesFen: Fen; refundsFen: Fen; inFen: Fen; outFen: Fen; expectedFen: Fen; countedFen: Fen | null; varianceFen: Fen | null };
+  openOrders: OrderRow[];
+  reconciliation: { matches: boolean; diffs: ReconcileDiff[] } | null;
+}
+
+export interface PrinterStatus {
+  configured: boolean;
+  online: boolean;
+  paperOut: boolean | null;
+  reason: string | null;
+}
+
+export interface InvokeResults {
+  'app.info': AppInfo;
+  'checkout.scan': PaymentView;
+  'checkout.qr': PaymentView;
+  'checkout.cash': CashResult;
+  'checkout.cancel': PaymentView;
+  'checkout.current': PaymentView | null;
+  'orders.search': { rows: OrderRow[]; total: number };
+  'orders.get': OrderDetail;
+  'orders.queryNow': OrderDetail;
+  'orders.refund': OrderDetail;
+  'orders.reverse': OrderDetail;
+  'merchant.balance': BalanceView;
+  'merchant.withdraw': WithdrawView;
+  'merchant.withdrawQuery': WithdrawView;
+  'settings.get': SettingsView;
+  'settings.save': SettingsView;
+  'scanner.listPorts': SerialPortView[];
+  'scanner.status': ScannerStatus[];
+  'shift.current': ShiftView | null;
+  'shift.signIn': { cashierId: string; name: string };
+  'shift.open': ShiftView;
+  'shift.cashMove': ShiftView;
+  'shift.xReport': ShiftReport;
+  'shift.close': ShiftReport;
+  'shift.report': ShiftReport;
+  'shift.dayReport': ShiftReport;
+  'printer.status': PrinterStatus;
+  'printer.reprint': { jobId: number };
+  'printer.printReport': { jobId: number };
+}
+
+// Every channel has a result type, and every result type a channel.
+type _AllChannelsHaveResults = InvokeChannel extends keyof InvokeResults ? true : never;
+type _NoExtraResults = keyof InvokeResults extends InvokeChannel ? true : never;
+export const _contractComplete: [_AllChannelsHaveResults, _NoExtraResults] = [true, true];
+
+// ---------- events: main → renderer ----------
+export const eventSchemas = {
+  /** One read of a scan gun on a serial port (already de-duplicated and classified). */
+  'scanner.read': z.strictObject({
+    scannerId: z.string(),
+    kind: z.enum(['payment', 'product', 'unknown']),
+    /** The code as read. Payment codes travel once to the renderer, which starts the payment. */
+    code: z.string(),
+    masked: z.string(),
+    channel: z.enum(['weixin', 'alipay']).nullable(),
+    symbology: z.string().nullable(),
+  }),
+  'scanner.status': z.strictObject({
+    id: z.string(),
+    path: z.string().nullable(),
+    state: z.enum(['open', 'searching', 'closed', 'error']),
+    reason: z.string().nullable(),
+    lastReadMasked: z.string().nullable(),
+    lastReadAt: z.string().nullable(),
+  }),
+  /** Any change of a payment attempt (state, countdown tick, reason). Payload: PaymentView. */
+  'payment.progress': z.custom<PaymentView>((v) => typeof v === 'object' && v !== null && 'outTradeNo' in v),
+  /** The gateway became reachable or unreachable. */
+  'gateway.online': z.strictObject({ online: z.boolean(), reason: z.string().nullable() }),
+  /** Settings changed (in another window, or by a save). */
+  'settings.changed': z.strictObject({ hasSecret: z.boolean() }),
+} as const;
+
+export type EventChannel = keyof typeof eventSchemas;
+export type EventPayload<E extends EventChannel> = z.output<(typeof eventSchemas)[E]>;
+
+export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(eventSchemas) as EventChannel[];
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.hasOwn(invokeSchemas, name);
+}
+
+/** The typed `pos` API the preload exposes and the browser host's client implements. */
+export interface PosApi {
+  invoke<C extends InvokeChannel>(channel: C, payload: InvokePayload<C>): Promise<IpcResultOf<C>>;
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+import type { IpcResult } from './errors.js';
+export type IpcResultOf<C extends InvokeChannel> = IpcResult<InvokeResults[C]>;
+export type { AttemptState, PayChannel, PayKind };
