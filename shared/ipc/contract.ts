@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
 import type { Fen } from '../money.js';
+import type { Settings } from '../settings.js';
 
 // ---------- building blocks ----------
 const fen = z.number().int('must be a whole number of fen').safe();
@@ -224,9 +225,8 @@ export interface WithdrawView {
   status: 'processing' | 'paid' | 'failed';
 }
 
-export type SettingsValues = Record<string, string | number | boolean | null>;
 export interface SettingsView {
-  values: SettingsValues;
+  values: Settings;
   /** The secret is write-only: the renderer only learns whether one is stored. */
   hasSecret: boolean;
   /** How the secret is protected; 'plain-file' is told to the user plainly. */

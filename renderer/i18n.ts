@@ -1,0 +1,18 @@
+// A small translator: locale files are plain objects with the same keys; zh-CN is the default.
+import { computed, ref } from 'vue';
+import zh from './locales/zh-CN';
+import en from './locales/en';
+
+export type Language = 'zh-CN' | 'en';
+export type MessageKey = keyof typeof zh;
+const tables: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+
+export const language = ref<Language>('zh-CN');
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  let text = tables[language.value][key] ?? key;
+  if (params) for (const [k, v] of Object.entries(params)) text = text.replaceAll(`{${k}}`, String(v));
+  return text;
+}
+
+export const isChinese = computed(() => language.value === 'zh-CN');
