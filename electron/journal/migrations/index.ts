@@ -1,0 +1,15 @@
+// Every migration of the journal database, in order. One file each: `NNN_name.ts`.
+//   001–049  payments / journal room
+//   050–099  shift / printer room (add your imports and entries in your own block below)
+// test/unit/journal/migrations/registry.test.ts fails when a file here is not listed.
+import type { Migration } from '../migrate.js';
+import { migration as m001 } from './001_payments.js';
+import { migration as m002 } from './002_owed_work.js';
+import { migration as m003 } from './003_audit_log.js';
+
+const JOURNAL_ROOM: readonly Migration[] = [m001, m002, m003];
+
+// 050–099: shift / printer room.
+const SHIFT_ROOM: readonly Migration[] = [];
+
+export const MIGRATIONS: readonly Migration[] = [...JOURNAL_ROOM, ...SHIFT_ROOM].sort((a, b) => a.version - b.version);
