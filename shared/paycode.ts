@@ -81,3 +81,16 @@ export function classifyScan(code: string): ScanKind {
 export function scanForLog(scan: ScanKind): string {
   return scan.kind === 'payment' ? maskCode(scan.code) : scan.code;
 }
+
+/**
+ * What a scanner log line, status or test screen may show of a read: stricter than scanForLog.
+ * Payment codes are masked, and so is an unknown read of 10 or more digits: a payment code with
+ * a digit missing or misread is not classified as one, yet it is still the customer's code.
+ * Product barcodes and other unknown reads are shown as read (the cashier needs them to fix a
+ * scanner's settings).
+ */
+export function maskScanForDisplay(scan: ScanKind): string {
+  if (scan.kind === 'payment') return maskCode(scan.code);
+  if (scan.kind === 'unknown' && /^\d{10,}$/.test(scan.code)) return maskCode(scan.code);
+  return scan.code;
+}
