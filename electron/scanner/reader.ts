@@ -158,8 +158,8 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
       if (!this.running) return;
       info = this.pick(ports);
       if (!info) {
-        const what = this.config.path ? `${this.config.path} or a known scan gun` : 'a known scan gun';
-        this.setStatus('searching', `no ${what} connected; looking`);
+        const why = this.config.path ? `${this.config.path} is not there and no known scan gun is connected` : 'no known scan gun is connected';
+        this.setStatus('searching', `${why}; looking`);
         return this.scheduleRetry();
       }
       path = info.path;
@@ -237,8 +237,7 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
     });
     port.on('close', (err: Error | null) => this.lost(port, err));
     const known = info ? findKnownScanner(info.vendorId, info.productId) : null;
-    this.log(`open ${path}${known ? ` (${known.name})` : ''}`);
-    this.setStatus('open', null, path);
+    this.setStatus('open', null, path, known?.name);
   }
 
   /** The port closed without us asking: unplugged, or the driver gave up on it. */
@@ -311,11 +310,12 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
 
   // ---------- status ----------
 
-  private setStatus(state: ScannerStatus['state'], reason: string | null, path: string | null = this.config.path): void {
+  /** `note` goes to the log only (e.g. the model of the gun that was opened). */
+  private setStatus(state: ScannerStatus['state'], reason: string | null, path: string | null = this.config.path, note?: string): void {
     const prev = this.current;
     if (prev.state === state && prev.reason === reason && prev.path === path) return; // a retry that failed the same way again
     this.current = { ...prev, state, reason, path };
-    this.log(`${state}${path ? ` ${path}` : ''}${reason ? `: ${reason}` : ''}`);
+    this.log(`${state}${path ? ` ${path}` : ''}${note ? ` (${note})` : ''}${reason ? `: ${reason}` : ''}`);
     this.emit('status', this.status());
   }
 
