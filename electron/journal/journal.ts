@@ -257,6 +257,11 @@ export class Journal {
       openAttempts: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts INDEXED BY attempts_open WHERE state IN ('created','pending','reversing') ORDER BY id`),
       updateAttempt: db.prepare(`UPDATE attempts SET state = @state, trade_no = @tradeNo, qr_url = @qrUrl, reason = @reason,
         reason_code = @reasonCode, deadline_at_ms = @deadlineAtMs, updated_at = @at, final_at = @finalAt WHERE id = @id`),
+      updateAttemptReturning: db.prepare(`UPDATE attempts SET state = @state, trade_no = @tradeNo, qr_url = @qrUrl, reason = @reason,
+        reason_code = @reasonCode, deadline_at_ms = @deadlineAtMs, updated_at = @at, final_at = @finalAt WHERE id = @id RETURNING ${ATTEMPT_COLUMNS}`),
+      closeOpenOutbox: db.prepare('UPDATE outbox SET closed_at = ? WHERE subject = ? AND ref = ? AND closed_at IS NULL'),
+      rescheduleOpenOutbox: db.prepare('UPDATE outbox SET action = ?, due_at_ms = ?, last_error = NULL WHERE subject = ? AND ref = ? AND closed_at IS NULL'),
+      reversalAnswerOpen: db.prepare('UPDATE reversals SET answered_at = ?, result = ? WHERE attempt_id = ? AND result IS NULL'),
       insertTransition: db.prepare(
         'INSERT INTO attempt_transitions (attempt_id, at, from_state, to_state, source, reason, reason_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -419,50 +424,47 @@ export class Journal {
         if (before.tradeNo && change.tradeNo && before.tradeNo !== change.tradeNo) {
           throw new JournalInvariantError(`attempt ${outTradeNo}: gateway trade_no changed from ${before.tradeNo} to ${change.tradeNo}`);
         }
-        const nowMs = this.now();
-        const at = isoOf(nowMs);
+        const at = isoOf(this.now());
         const reason = change.reason === undefined ? before.reason : clip(change.reason);
         const reasonCode = change.reasonCode === undefined ? before.reasonCode : clip(change.reasonCode);
-        this.s.updateAttempt.run({
-          id: before.id,
-          state: to,
-          tradeNo: change.tradeNo ?? before.tradeNo,
-          qrUrl: change.qrUrl === undefined ? before.qrUrl : change.qrUrl,
-          reason,
-          reasonCode,
-          deadlineAtMs: change.deadlineAtMs === undefined ? before.deadlineAtMs : change.deadlineAtMs,
-          at,
-          finalAt: final ? at : null,
-        });
+        // RETURNING reads the row back as the database stored it, in the same statement.
+        const after = checkedAttempt(
+          this.s.updateAttemptReturning.get({
+            id: before.id,
+            state: to,
+            tradeNo: change.tradeNo ?? before.tradeNo,
+            qrUrl: change.qrUrl === undefined ? before.qrUrl : change.qrUrl,
+            reason,
+            reasonCode,
+            deadlineAtMs: change.deadlineAtMs === undefined ? before.deadlineAtMs : change.deadlineAtMs,
+            at,
+            finalAt: final ? at : null,
+          }) as AttemptRow,
+        )!;
         this.s.insertTransition.run(before.id, at, before.state, to, change.source, reason, reasonCode);
 
         if (to === 'reversing') this.s.insertReversal.run(before.id, at, change.reversalWhy!);
-        const reversal = this.s.reversal.get(before.id) as ReversalRow | undefined;
-        if (reversal && reversal.result === null && final && (before.state === 'reversing' || to === 'refunded')) {
-          this.s.reversalAnswer.run(at, to as ReversalResult, before.id);
-        }
+        else if (final && (before.state === 'reversing' || to === 'refunded')) this.s.reversalAnswerOpen.run(at, to, before.id);
 
-        const open = this.s.openOutbox.get('attempt', outTradeNo) as OutboxRow | undefined;
+        // One open outbox row per attempt (unique partial index): closed when final, else due again.
         if (final) {
-          if (open) this.s.closeOutbox.run(at, open.id);
+          this.s.closeOpenOutbox.run(at, 'attempt', outTradeNo);
         } else {
           const next = change.next!;
-          if (open) this.s.rescheduleOutbox.run(next.action, next.dueAtMs, 0, null, open.id);
-          else this.s.insertOutbox.run('attempt', outTradeNo, next.action, next.dueAtMs, at);
+          if (this.s.rescheduleOpenOutbox.run(next.action, next.dueAtMs, 'attempt', outTradeNo).changes === 0) {
+            this.s.insertOutbox.run('attempt', outTradeNo, next.action, next.dueAtMs, at);
+          }
         }
         this.audit.append({
           at,
           kind: 'attempt.transition',
           subject: outTradeNo,
-          data: { from: before.state, to, source: change.source, reason, reasonCode, tradeNo: change.tradeNo ?? before.tradeNo, amountFen: before.amountFen },
+          data: { from: before.state, to, source: change.source, reason, reasonCode, tradeNo: after.tradeNo, amountFen: before.amountFen },
         });
 
-        const after = checkedAttempt(this.s.attempt.get(outTradeNo) as AttemptRow)!;
         invariant(after.state === to, `attempt ${outTradeNo}: state read back as ${after.state}, wrote ${to}`);
-        invariant(after.amountFen === before.amountFen, `attempt ${outTradeNo}: amount changed`);
+        invariant(after.amountFen === before.amountFen && after.outTradeNo === before.outTradeNo, `attempt ${outTradeNo}: identity or amount changed`);
         invariant(ATTEMPT_STATE_RANK[after.state] >= ATTEMPT_STATE_RANK[before.state], `attempt ${outTradeNo}: state moved backwards`);
-        const openAfter = this.s.openOutbox.get('attempt', outTradeNo) as OutboxRow | undefined;
-        invariant(final ? !openAfter : openAfter, `attempt ${outTradeNo}: outbox does not match state ${to}`);
         return after;
       })
       .immediate();
