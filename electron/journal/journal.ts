@@ -30,7 +30,6 @@ import type {
   OutboxAction,
   OutboxRow,
   RefundRow,
-  ReversalResult,
   ReversalRow,
   ReversalWhy,
   SaleLine,
