@@ -1,0 +1,110 @@
+// What a payment attempt means to the cashier, from the engine's PaymentView, and the reasons in
+// plain words with what to do next. The rule the screens follow: only `paid` is money received;
+// anything not final is "still checking", never "failed".
+import { ATTEMPT_STATE_RANK, isFinalAttemptState, type AttemptState } from '../../shared/payment';
+import type { PaymentView } from '../../shared/ipc/contract';
+import type { IpcError } from '../../shared/ipc/errors';
+import type { MessageKey } from '../i18n';
+
+export type Outcome =
+  /** Journaled, the request is on its way. */
+  | 'sending'
+  /** The customer must confirm on the phone (USERPAYING / WAIT_BUYER_PAY), or scan the QR code. */
+  | 'confirming'
+  /** The gateway gave no clear answer (timeout, 1000, bad signature): the engine is querying. */
+  | 'checking'
+  /** Deadline passed or cancelled: the engine is reversing; money, if taken, goes back. */
+  | 'reversing'
+  | 'paid'
+  | 'declined'
+  /** Closed or reversed before any money moved. */
+  | 'closed'
+  /** Reversed after it was paid: the money went back to the customer. */
+  | 'refunded';
+
+const CONFIRMING = /USERPAYING|WAIT_BUYER_PAY|user_?paying|confirm/i;
+
+export function outcomeOf(view: Pick<PaymentView, 'state' | 'kind' | 'reasonCode' | 'reason'>): Outcome {
+  switch (view.state) {
+    case 'created':
+      return 'sending';
+    case 'pending':
+      if (view.kind === 'qr') return 'confirming';
+      return CONFIRMING.test(`${view.reasonCode ?? ''} ${view.reason ?? ''}`) ? 'confirming' : 'checking';
+    case 'reversing':
+      return 'reversing';
+    default:
+      return view.state;
+  }
+}
+
+export function isWaiting(outcome: Outcome): boolean {
+  return outcome === 'sending' || outcome === 'confirming' || outcome === 'checking' || outcome === 'reversing';
+}
+
+/**
+ * Which of two views of the same attempt to keep: events and call answers can arrive out of order,
+ * and a state never moves back (a final state never changes, except paid → refunded).
+ */
+export function newerView(current: PaymentView | null, next: PaymentView): PaymentView {
+  if (!current || current.outTradeNo !== next.outTradeNo) return next;
+  if (current.state === next.state) return next.updatedAt >= current.updatedAt ? next : current;
+  if (isFinalAttemptState(current.state)) return current.state === 'paid' && next.state === 'refunded' ? next : current;
+  return rank(next.state) >= rank(current.state) ? next : current;
+}
+
+function rank(state: AttemptState): number {
+  return ATTEMPT_STATE_RANK[state];
+}
+
+export interface Explanation {
+  /** What happened, in plain words. */
+  what: MessageKey;
+  /** What the cashier should do next. */
+  next: MessageKey;
+  /** The gateway's own words, shown small for the record; null when there are none. */
+  detail: string | null;
+}
+
+const REASONS: { test: RegExp; what: MessageKey; next: MessageKey }[] = [
+  { test: /NOTENOUGH|BALANCE|余额|insufficient|not enough/i, what: 'reason.balance', next: 'next.otherMethod' },
+  { test: /10008|AUTH_?CODE|AUTHCODE|EXPIRE|过期|失效|已使用|invalid.*code|code.*(invalid|used)/i, what: 'reason.codeExpired', next: 'next.refreshCode' },
+  { test: /10006|10011|10012|13001|15001|15002|通道|channel.*closed|merchant/i, what: 'reason.merchant', next: 'next.callManager' },
+  { test: /offline|unreachable|网络|network/i, what: 'reason.offline', next: 'next.cashOrRetry' },
+  { test: /cashier|收银员|cancelled_by_cashier/i, what: 'reason.cashierCancelled', next: 'next.rescan' },
+  { test: /CLOSED|REVOKED|cancel|取消/i, what: 'reason.customerCancelled', next: 'next.rescan' },
+  { test: /timeout|deadline|expired_wait|超时/i, what: 'reason.timeout', next: 'next.rescan' },
+  { test: /LIMIT|限额|exceed/i, what: 'reason.limit', next: 'next.otherMethod' },
+  { test: /PAYERROR|declin|拒绝|RISK|风险/i, what: 'reason.declined', next: 'next.otherMethod' },
+];
+
+/** Plain words for a declined or closed payment, from the engine's reason code and text. */
+export function explain(reasonCode: string | null, reason: string | null, fallback: 'declined' | 'closed' = 'declined'): Explanation {
+  const text = `${reasonCode ?? ''} ${reason ?? ''}`;
+  const hit = REASONS.find((r) => r.test.test(text));
+  const detail = reason ?? reasonCode;
+  if (hit) return { what: hit.what, next: hit.next, detail };
+  return fallback === 'closed'
+    ? { what: 'reason.closed', next: 'next.rescan', detail }
+    : { what: 'reason.generic', next: 'next.otherMethod', detail };
+}
+
+/** Plain words for an error answered by the main side (before or instead of an attempt). */
+export function explainError(error: IpcError): Explanation {
+  switch (error.code) {
+    case 'offline':
+      return { what: 'reason.offline', next: 'next.cashOrRetry', detail: error.message };
+    case 'rejected':
+      return explain(error.gatewayCode !== undefined ? String(error.gatewayCode) : null, error.message);
+    case 'conflict':
+      return { what: 'reason.conflict', next: 'next.waitCurrent', detail: error.message };
+    case 'invalid_payload':
+      return { what: 'reason.invalid', next: 'next.checkInput', detail: error.message };
+    case 'unavailable':
+      return { what: 'reason.unavailable', next: 'next.callManager', detail: error.message };
+    case 'pin_required':
+      return { what: 'reason.pin', next: 'next.checkInput', detail: error.message };
+    default:
+      return { what: 'reason.internal', next: 'next.callManager', detail: error.message };
+  }
+}

@@ -1,0 +1,317 @@
+// The checkout: amount entry (keypad and keyboard), sale lines, the payment mode (扫码 / 二维码 / 现金),
+// and the payment attempt in progress as the engine reports it (PaymentView from the call's answer
+// and from payment.progress events). The store decides nothing about money: the engine does; this
+// only shows what the engine says, and never shows a payment that is not final as failed.
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { invoke, onEvent } from '../api';
+import { t } from '../i18n';
+import { classifyScan, maskCode } from '../../shared/paycode';
+import { sumFen, MAX_AMOUNT_FEN, formatYuan, type Fen } from '../../shared/money';
+import { isFinalAttemptState, type QrMethod } from '../../shared/payment';
+import type { CashResult, PaymentView } from '../../shared/ipc/contract';
+import type { IpcError } from '../../shared/ipc/errors';
+import { pressKey, textToFen, type KeypadKey } from '../lib/keypad';
+import { useCountdown } from '../lib/countdown';
+import { explainError, isWaiting, newerView, outcomeOf, type Explanation, type Outcome } from '../lib/outcome';
+
+export type PayMode = 'scan' | 'qr' | 'cash';
+/**
+ * entry   — typing the amount (and lines); in 扫码 mode a payment code starts the payment
+ * tender  — 现金: typing what the customer handed over
+ * sending — a payment call is on its way and the engine has not reported the attempt yet
+ * payment — an attempt exists: waiting (countdown) or its result
+ * cashDone — a cash sale was recorded: the change to give
+ */
+export type Phase = 'entry' | 'tender' | 'sending' | 'payment' | 'cashDone';
+
+export interface SaleLineDraft {
+  name: string;
+  barcode?: string;
+  qty: number;
+  unitFen: Fen;
+}
+
+export interface Notice {
+  tone: 'info' | 'warn' | 'error';
+  text: string;
+  /** What to do next, when there is something to do. */
+  next?: string;
+  /** The main side's own words, shown small. */
+  detail?: string | null;
+}
+
+/** A progress event for an attempt created this long before our call started is not ours. */
+export const ADOPT_EVENT_SLACK_MS = 5_000;
+/** Lines on one sale (the contract allows 200). */
+export const MAX_LINES = 200;
+
+export const useCheckoutStore = defineStore('checkout', () => {
+  const amountText = ref('');
+  const lines = ref<SaleLineDraft[]>([]);
+  const note = ref('');
+  const mode = ref<PayMode>('scan');
+  const qrMethod = ref<QrMethod>('weixin.qr_code_pay');
+  const tenderText = ref('');
+  const phase = ref<Phase>('entry');
+  const view = ref<PaymentView | null>(null);
+  const cash = ref<CashResult | null>(null);
+  const notice = ref<Notice | null>(null);
+  /** The cashier pressed cancel while waiting: ask once more before reversing. */
+  const cancelAsked = ref(false);
+  const cancelling = ref(false);
+  /** The last key the keypad refused (for a short shake), with a counter so repeats re-trigger. */
+  const refusedKey = ref(0);
+  const countdown = useCountdown();
+  /** The call on its way: what it was for, so that its progress events can be recognised. */
+  let sending: { kind: PaymentView['kind']; amountFen: Fen; startedAtMs: number } | null = null;
+
+  const entryFen = computed(() => textToFen(amountText.value));
+  const linesFen = computed(() => sumFen(lines.value.map((l) => l.qty * l.unitFen)));
+  const totalFen = computed(() => linesFen.value + entryFen.value);
+  const tenderFen = computed(() => textToFen(tenderText.value));
+  const changeFen = computed(() => Math.max(0, tenderFen.value - totalFen.value));
+  const outcome = computed<Outcome | null>(() => (view.value ? outcomeOf(view.value) : null));
+  const waiting = computed(() => phase.value === 'sending' || (phase.value === 'payment' && outcome.value !== null && isWaiting(outcome.value)));
+  const secondsLeft = countdown.secondsLeft;
+  /** Money can be taken: an amount, no payment running. */
+  const canPay = computed(() => phase.value === 'entry' && totalFen.value > 0 && totalFen.value <= MAX_AMOUNT_FEN);
+
+  // ---------- entry ----------
+  function press(key: KeypadKey): void {
+    const target = phase.value === 'tender' ? tenderText : amountText;
+    if (phase.value !== 'entry' && phase.value !== 'tender') return;
+    const r = pressKey(target.value, key);
+    target.value = r.text;
+    if (!r.accepted) refusedKey.value++;
+    if (phase.value === 'entry') clearNoticeOnTyping();
+  }
+
+  function clearNoticeOnTyping(): void {
+    if (notice.value?.tone !== 'error') notice.value = null;
+  }
+
+  /** "+": the amount typed so far becomes a line of the sale, and the next amount adds to it. */
+  function addLine(name?: string, barcode?: string): boolean {
+    if (phase.value !== 'entry' || entryFen.value <= 0) return false;
+    if (lines.value.length >= MAX_LINES) {
+      notice.value = { tone: 'warn', text: t('checkout.tooManyLines', { n: MAX_LINES }) };
+      return false;
+    }
+    if (totalFen.value > MAX_AMOUNT_FEN) {
+      refusedKey.value++;
+      return false;
+    }
+    const line: SaleLineDraft = { name: name ?? t('checkout.lineName', { n: lines.value.length + 1 }), qty: 1, unitFen: entryFen.value };
+    if (barcode) line.barcode = barcode;
+    lines.value.push(line);
+    amountText.value = '';
+    return true;
+  }
+
+  function removeLine(index: number): void {
+    if (phase.value === 'entry') lines.value.splice(index, 1);
+  }
+
+  function setMode(next: PayMode): void {
+    if (phase.value !== 'entry' && phase.value !== 'tender') return;
+    mode.value = next;
+    phase.value = 'entry';
+    tenderText.value = '';
+    notice.value = null;
+  }
+
+  /** Clears the sale being typed (Esc on the entry screen). */
+  function clearSale(): void {
+    amountText.value = '';
+    lines.value = [];
+    note.value = '';
+    tenderText.value = '';
+    notice.value = null;
+  }
+
+  /** The sale lines for the contract: the typed amount joins them when there are lines. */
+  function saleFields(): { note?: string; lines?: { name: string; barcode?: string; qty: number; unitFen: Fen }[] } {
+    const out: { note?: string; lines?: SaleLineDraft[] } = {};
+    if (note.value.trim()) out.note = note.value.trim();
+    if (lines.value.length) {
+      const all = [...lines.value];
+      if (entryFen.value > 0) all.push({ name: t('checkout.lineName', { n: all.length + 1 }), qty: 1, unitFen: entryFen.value });
+      out.lines = all;
+    }
+    return out;
+  }
+
+  // ---------- scans (serial gun, keyboard wedge, or typed by hand) ----------
+  /** Routes one read: a payment code starts a scan payment when an amount waits for it. */
+  function acceptScan(code: string): void {
+    const scan = classifyScan(code.trim());
+    if (scan.kind === 'payment') {
+      if (phase.value === 'entry' && canPay.value) {
+        void startScan(scan.code);
+      } else if (phase.value === 'entry' || phase.value === 'tender') {
+        notice.value = { tone: 'warn', text: t('checkout.enterAmountFirst'), detail: maskCode(scan.code) };
+      } else {
+        notice.value = { tone: 'warn', text: t('checkout.busyScan'), detail: maskCode(scan.code) };
+      }
+      return;
+    }
+    if (scan.kind === 'product') {
+      if (phase.value !== 'entry') return;
+      if (entryFen.value > 0) {
+        addLine(t('checkout.productName', { code: scan.code }), scan.code);
+        notice.value = { tone: 'info', text: t('checkout.productAdded', { code: scan.code }) };
+      } else {
+        notice.value = { tone: 'warn', text: t('checkout.productNeedsPrice', { code: scan.code }) };
+      }
+      return;
+    }
+    // Never echo an unrecognised read in full: it might be a payment code of a scheme we do not know.
+    notice.value = { tone: 'warn', text: t('checkout.unknownScan'), next: t('checkout.unknownScanNext'), detail: maskCode(scan.code) };
+  }
+
+  // ---------- payments ----------
+  function begin(kind: PaymentView['kind']): void {
+    phase.value = 'sending';
+    view.value = null;
+    cash.value = null;
+    notice.value = null;
+    cancelAsked.value = false;
+    countdown.set(null);
+    sending = { kind, amountFen: totalFen.value, startedAtMs: Date.now() };
+  }
+
+  function failed(error: IpcError): void {
+    sending = null;
+    // An attempt already reported by an event stays on screen: its outcome is the engine's.
+    if (view.value) return;
+    phase.value = 'entry';
+    notice.value = fromExplanation(explainError(error));
+  }
+
+  function fromExplanation(e: Explanation): Notice {
+    return { tone: 'error', text: t(e.what), next: t(e.next), detail: e.detail };
+  }
+
+  async function startScan(authCode: string): Promise<void> {
+    if (!canPay.value) return;
+    mode.value = 'scan';
+    const payload = { amountFen: totalFen.value, authCode, ...saleFields() };
+    begin('scan');
+    const r = await invoke('checkout.scan', payload);
+    if (r.ok) applyView(r.value);
+    else failed(r.error);
+  }
+
+  async function startQr(): Promise<void> {
+    if (!canPay.value) return;
+    const payload = { amountFen: totalFen.value, method: qrMethod.value, ...saleFields() };
+    begin('qr');
+    const r = await invoke('checkout.qr', payload);
+    if (r.ok) applyView(r.value);
+    else failed(r.error);
+  }
+
+  /** 现金 → the tender screen (Enter on the amount). */
+  function toTender(): void {
+    if (!canPay.value) return;
+    mode.value = 'cash';
+    tenderText.value = '';
+    phase.value = 'tender';
+    notice.value = null;
+  }
+
+  function setTender(fen: Fen): void {
+    if (phase.value === 'tender') tenderText.value = formatYuan(fen);
+  }
+
+  async function payCash(): Promise<void> {
+    if (phase.value !== 'tender') return;
+    if (tenderFen.value < totalFen.value) {
+      notice.value = { tone: 'warn', text: t('cash.notEnough', { amount: formatYuan(totalFen.value) }) };
+      refusedKey.value++;
+      return;
+    }
+    const payload = { amountFen: totalFen.value, tenderedFen: tenderFen.value, ...saleFields() };
+    phase.value = 'sending';
+    sending = null;
+    const r = await invoke('checkout.cash', payload);
+    if (r.ok) {
+      cash.value = r.value;
+      phase.value = 'cashDone';
+      clearSale();
+    } else {
+      phase.value = 'tender';
+      notice.value = fromExplanation(explainError(r.error));
+    }
+  }
+
+  function applyView(next: PaymentView): void {
+    const merged = newerView(view.value, next);
+    view.value = merged;
+    phase.value = 'payment';
+    sending = null;
+    if (merged === next) countdown.set(!isFinalAttemptState(next.state) ? next.secondsLeft : null);
+    if (merged.state === 'paid') {
+      // The sale is done: the next amount starts a new one.
+      clearSale();
+      cancelAsked.value = false;
+    }
+    if (isFinalAttemptState(merged.state)) cancelAsked.value = false;
+  }
+
+  function askCancel(): void {
+    if (view.value && !isFinalAttemptState(view.value.state) && view.value.state !== 'reversing') cancelAsked.value = true;
+  }
+
+  async function cancelPayment(): Promise<void> {
+    const current = view.value;
+    if (!current || isFinalAttemptState(current.state) || cancelling.value) return;
+    cancelling.value = true;
+    try {
+      const r = await invoke('checkout.cancel', { outTradeNo: current.outTradeNo });
+      cancelAsked.value = false;
+      if (r.ok) applyView(r.value);
+      else notice.value = fromExplanation(explainError(r.error));
+    } finally {
+      cancelling.value = false;
+    }
+  }
+
+  /** Leaves a final result: paid / cash → a new sale; declined / closed → back to the amount, kept. */
+  function finish(): void {
+    if (phase.value === 'payment' && view.value && !isFinalAttemptState(view.value.state)) return;
+    if (phase.value === 'sending') return;
+    phase.value = 'entry';
+    view.value = null;
+    cash.value = null;
+    countdown.set(null);
+    cancelAsked.value = false;
+    if (mode.value === 'cash') mode.value = 'scan';
+  }
+
+  /** After a reload of the window: the payment still running at this till, if any. */
+  async function resume(): Promise<void> {
+    const r = await invoke('checkout.current', {});
+    if (r.ok && r.value && phase.value === 'entry') applyView(r.value);
+  }
+
+  onEvent('payment.progress', (v) => {
+    if (view.value && view.value.outTradeNo === v.outTradeNo) {
+      applyView(v);
+      return;
+    }
+    if (phase.value === 'sending' && sending && !view.value) {
+      const created = Date.parse(v.createdAt);
+      const ours = v.kind === sending.kind && v.amountFen === sending.amountFen && (Number.isNaN(created) || created >= sending.startedAtMs - ADOPT_EVENT_SLACK_MS);
+      if (ours) applyView(v);
+    }
+  });
+
+  return {
+    amountText, lines, note, mode, qrMethod, tenderText, phase, view, cash, notice, cancelAsked, cancelling, refusedKey,
+    entryFen, linesFen, totalFen, tenderFen, changeFen, outcome, waiting, secondsLeft, canPay,
+    press, addLine, removeLine, setMode, clearSale, acceptScan, startScan, startQr, toTender, setTender, payCash,
+    applyView, askCancel, cancelPayment, finish, resume,
+  };
+});
