@@ -225,21 +225,21 @@ export class ScanFramer {
 /**
  * A double trigger (the same code again within the window) counts once. The window slides: each
  * repeat restarts it, so a presentation scanner re-reading a phone held in front of it for ten
- * seconds still gives one read. Bounded: at most MAX_RECENT_CODES codes are remembered.
+ * seconds still gives one read. One filter may serve several scanners (the counter's gun and a
+ * fixed scanner seeing the same phone), each with its own window. Bounded: at most
+ * MAX_RECENT_CODES codes are remembered, the oldest forgotten first.
  */
 export class DuplicateFilter {
   private readonly recent = new Map<string, number>();
-  constructor(readonly windowMs: number) {}
+  constructor(readonly defaultWindowMs = DEFAULT_DUPLICATE_WINDOW_MS) {}
 
   /** True when `code` at `nowMs` is a new read; false when it repeats one inside the window. */
-  accept(code: string, nowMs: number): boolean {
-    if (this.windowMs <= 0) return true;
-    for (const [c, at] of this.recent) if (nowMs - at >= this.windowMs) this.recent.delete(c);
+  accept(code: string, nowMs: number, windowMs = this.defaultWindowMs): boolean {
     const last = this.recent.get(code);
     this.recent.delete(code);
     this.recent.set(code, nowMs); // re-insert: Map order is oldest first
     if (this.recent.size > MAX_RECENT_CODES) this.recent.delete(this.recent.keys().next().value!);
-    return last === undefined;
+    return last === undefined || windowMs <= 0 || nowMs - last >= windowMs;
   }
 
   clear(): void {

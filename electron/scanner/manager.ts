@@ -11,6 +11,7 @@ import { PosError } from '../../shared/ipc/errors.js';
 import { sameConfig, validateScannerConfigs, type ResolvedScannerConfig, type ScannerConfig } from './config.js';
 import { findKnownScanner, normalizeUsbId } from './known-devices.js';
 import { RECONNECT_MAX_MS, RECONNECT_MIN_MS, ScannerReader } from './reader.js';
+import { DuplicateFilter } from './framing.js';
 
 export type { ScannerConfig } from './config.js';
 export type { PortInfo, SerialBinding } from './types.js';
@@ -45,6 +46,8 @@ export class ScannerManager extends EventEmitter<{ read: [EventPayload<'scanner.
   /** configure() and close() run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** One for all scanners, kept across reconnects and reconfiguration: a code is never read twice. */
+  private readonly duplicates = new DuplicateFilter();
 
   constructor(opts: ScannerManagerOptions = {}) {
     super();
@@ -159,6 +162,7 @@ export class ScannerManager extends EventEmitter<{ read: [EventPayload<'scanner.
       reconnectMinMs: this.reconnectMinMs,
       reconnectMaxMs: this.reconnectMaxMs,
       now: () => performance.now(),
+      duplicates: this.duplicates,
     });
     reader.on('read', (read) => this.emit('read', read));
     reader.on('status', (status) => this.emit('status', status));

@@ -5,13 +5,13 @@
 // Never crashes and never reads twice: every port gets an 'error' listener; every callback of a
 // port checks that the port is still the current one (a closed or replaced port's late events are
 // ignored); the frame being collected is dropped when the device goes (a fragment never glues onto
-// the next code); the duplicate filter outlives reconnects.
+// the next code); the duplicate filter outlives reconnects (it belongs to the manager).
 import { EventEmitter } from 'node:events';
 import type { PortInfo, SerialBinding } from './types.js';
 import type { SerialPort } from 'serialport';
 import type { EventPayload, ScannerStatus } from '../../shared/ipc/contract.js';
 import { classifyScan, maskScanForDisplay } from '../../shared/paycode.js';
-import { DuplicateFilter, ScanFramer, type FrameEvent } from './framing.js';
+import { ScanFramer, type DuplicateFilter, type FrameEvent } from './framing.js';
 import { describeLine, type ResolvedScannerConfig } from './config.js';
 import { findKnownScanner, normalizeUsbId } from './known-devices.js';
 
@@ -35,6 +35,8 @@ export interface ReaderDeps {
   reconnectMaxMs: number;
   /** Monotonic milliseconds, for framing and the duplicate window. */
   now: () => number;
+  /** Shared by the manager's readers: the same code from two scanners within the window counts once too. */
+  duplicates: DuplicateFilter;
 }
 
 let serialportModule: Promise<typeof import('serialport')> | null = null;
@@ -69,7 +71,6 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
   readonly config: ResolvedScannerConfig;
   private readonly deps: ReaderDeps;
   private readonly framer: ScanFramer;
-  private readonly duplicates: DuplicateFilter;
 
   private running = false;
   private port: SerialPort | null = null;
@@ -88,7 +89,6 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
     this.config = config;
     this.deps = deps;
     this.framer = new ScanFramer({ terminator: config.terminator, interByteTimeoutMs: config.interByteTimeoutMs });
-    this.duplicates = new DuplicateFilter(config.duplicateWindowMs);
     this.backoffMs = deps.reconnectMinMs;
     this.current = { id: config.id, path: config.path, state: 'closed', reason: 'not started', lastReadMasked: null, lastReadAt: null };
   }
@@ -288,7 +288,7 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
       }
       const scan = classifyScan(ev.code);
       const masked = maskScanForDisplay(scan);
-      if (!this.duplicates.accept(ev.code, this.deps.now())) {
+      if (!this.deps.duplicates.accept(ev.code, this.deps.now(), this.config.duplicateWindowMs)) {
         this.log(`double read of ${masked} within ${this.config.duplicateWindowMs} ms: counted once`);
         continue;
       }

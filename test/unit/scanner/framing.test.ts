@@ -202,6 +202,13 @@ describe('DuplicateFilter', () => {
     expect(accepted).toBe(1);
   });
 
+  it('serves several scanners, each with its own window', () => {
+    const d = new DuplicateFilter();
+    expect(d.accept('A', 0, 200)).toBe(true); // the fixed scanner
+    expect(d.accept('A', 100, 1000)).toBe(false); // the gun, same phone
+    expect(d.accept('A', 400, 200)).toBe(true); // 300 ms after the last sighting, window 200
+  });
+
   it('window 0 turns it off', () => {
     const d = new DuplicateFilter(0);
     expect(d.accept('A', 0)).toBe(true);

@@ -78,6 +78,25 @@ describe('ScannerManager with MockBinding', () => {
     await waitFor(() => reads.length === 2, 'the second read');
   });
 
+  it('the same code on two scanners within the window (gun and fixed scanner see one phone) is one read', async () => {
+    const { ports, reads, m } = setup();
+    ports.create('/dev/ttyACM0');
+    ports.create('/dev/ttyACM1');
+    await m.configure([
+      { id: 'gun', path: '/dev/ttyACM0' },
+      { id: 'fixed', path: '/dev/ttyACM1' },
+    ]);
+    ports.send('/dev/ttyACM1', `${WX}\r`);
+    await waitFor(() => reads.length === 1, 'the first read');
+    ports.send('/dev/ttyACM0', `${WX}\r${EAN13}\r`);
+    await waitFor(() => reads.length === 2, 'the product read');
+    await sleep(20);
+    expect(reads.map((r) => [r.scannerId, r.code])).toEqual([
+      ['fixed', WX],
+      ['gun', EAN13],
+    ]);
+  });
+
   it('drops noise with a logged reason and keeps reading', async () => {
     const { ports, reads, logs, m } = setup();
     ports.create('/dev/ttyACM0');
