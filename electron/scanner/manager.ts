@@ -114,7 +114,7 @@ export class ScannerManager extends EventEmitter<{ read: [EventPayload<'scanner.
   close(): Promise<void> {
     return this.serial(async () => {
       this.closed = true;
-      await this.apply([]);
+      await this.apply([], 'closed by the app');
     });
   }
 
@@ -124,13 +124,13 @@ export class ScannerManager extends EventEmitter<{ read: [EventPayload<'scanner.
     return run;
   }
 
-  private async apply(next: ResolvedScannerConfig[]): Promise<void> {
+  private async apply(next: ResolvedScannerConfig[], whyStopped = 'removed from the settings'): Promise<void> {
     const wanted = new Map(next.map((c) => [c.id, c]));
     // Stop first: a port moving from one scanner to another must be free before it is opened again.
     for (const [id, reader] of this.readers) {
       const c = wanted.get(id);
       if (c && sameConfig(c, reader.config)) continue;
-      await reader.stop(c ? 'settings changed: reopening' : 'removed from the settings');
+      await reader.stop(c ? 'settings changed: reopening' : whyStopped);
       reader.removeAllListeners();
       this.readers.delete(id);
     }

@@ -257,11 +257,15 @@ describe('ScannerManager with MockBinding', () => {
   });
 
   it('close() closes every port and refuses configure afterwards', async () => {
-    const { ports, m } = setup();
+    const { ports, statuses, m } = setup();
     ports.create('/dev/ttyACM0');
     await m.configure([{ id: 'gun', path: '/dev/ttyACM0' }, { id: 'auto', auto: true }]);
     expect(m.status().map((s) => s.state)).toEqual(['open', 'searching']);
     await m.close();
+    expect(statuses.slice(-2).map((s) => [s.id, s.state, s.reason])).toEqual([
+      ['gun', 'closed', 'closed by the app'],
+      ['auto', 'closed', 'closed by the app'],
+    ]);
     expect(ports.isOpen('/dev/ttyACM0')).toBe(false);
     expect(m.status()).toEqual([]);
     await expect(m.configure([])).rejects.toThrow(/closed/);
