@@ -25,6 +25,8 @@ export interface ScannerManagerOptions {
   /** Reconnect backoff bounds; default RECONNECT_MIN_MS / RECONNECT_MAX_MS. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** Limit for one open / one port listing; default OPEN_TIMEOUT_MS / LIST_TIMEOUT_MS. */
+  openTimeoutMs?: number;
 }
 
 function asBinding(b: unknown): SerialBinding | undefined {
@@ -43,6 +45,7 @@ export class ScannerManager extends EventEmitter<{ read: [EventPayload<'scanner.
   private readonly list: () => Promise<PortInfo[]>;
   private readonly reconnectMinMs: number;
   private readonly reconnectMaxMs: number;
+  private readonly openTimeoutMs: number | undefined;
   /** configure() and close() run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -64,6 +67,7 @@ export class ScannerManager extends EventEmitter<{ read: [EventPayload<'scanner.
           });
     this.reconnectMinMs = opts.reconnectMinMs ?? RECONNECT_MIN_MS;
     this.reconnectMaxMs = opts.reconnectMaxMs ?? RECONNECT_MAX_MS;
+    this.openTimeoutMs = opts.openTimeoutMs;
     if (!(this.reconnectMinMs > 0) || !(this.reconnectMaxMs >= this.reconnectMinMs)) {
       throw new RangeError('reconnectMinMs/reconnectMaxMs: need 0 < min ≤ max');
     }
@@ -161,6 +165,7 @@ export class ScannerManager extends EventEmitter<{ read: [EventPayload<'scanner.
       },
       reconnectMinMs: this.reconnectMinMs,
       reconnectMaxMs: this.reconnectMaxMs,
+      openTimeoutMs: this.openTimeoutMs,
       now: () => performance.now(),
       duplicates: this.duplicates,
     });

@@ -21,6 +21,21 @@ export const RECONNECT_MIN_MS = 250;
 export const RECONNECT_MAX_MS = 5_000;
 /** Longest wait for a port to close when the reader stops; a hung driver must not hang the app. */
 export const CLOSE_TIMEOUT_MS = 2_000;
+/** Longest wait for a port to open, and for the OS to list the ports; then it counts as a failed attempt. */
+export const OPEN_TIMEOUT_MS = 5_000;
+export const LIST_TIMEOUT_MS = 5_000;
+
+class TimeoutError extends Error {}
+
+/** `promise`, or a TimeoutError after `ms`; the timer never keeps the process alive. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export type ScannerRead = EventPayload<'scanner.read'>;
 
@@ -33,6 +48,8 @@ export interface ReaderDeps {
   isClaimedByOther: (path: string, readerId: string) => boolean;
   reconnectMinMs: number;
   reconnectMaxMs: number;
+  /** Limit for one open and for one port listing (OPEN_TIMEOUT_MS / LIST_TIMEOUT_MS by default). */
+  openTimeoutMs?: number;
   /** Monotonic milliseconds, for framing and the duplicate window. */
   now: () => number;
   /** Shared by the manager's readers: the same code from two scanners within the window counts once too. */
@@ -150,7 +167,7 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
     if (this.config.auto) {
       let ports: PortInfo[];
       try {
-        ports = await this.deps.listPorts();
+        ports = await withTimeout(this.deps.listPorts(), this.deps.openTimeoutMs ?? LIST_TIMEOUT_MS, 'listing the ports');
       } catch (err) {
         this.setStatus('error', `cannot list serial ports: ${message(err)}; retrying`);
         return this.scheduleRetry();
@@ -191,9 +208,12 @@ export class ScannerReader extends EventEmitter<{ status: [ScannerStatus]; read:
     // would throw it and take the main process down.
     port.on('error', (err) => this.log(`port ${path}: ${err.message}`));
 
+    const opened = new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     try {
-      await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+      await withTimeout(opened, this.deps.openTimeoutMs ?? OPEN_TIMEOUT_MS, `opening ${path}`);
     } catch (err) {
+      // An open that finishes after we gave up on it is closed at once: the port is not ours.
+      if (err instanceof TimeoutError) opened.then(() => closePort(port), () => undefined);
       this.currentPath = null;
       if (isAbsent(err)) this.setStatus('searching', `waiting for ${path}: ${message(err)}`, this.config.path);
       else this.setStatus('error', `cannot open ${path}: ${message(err)}; retrying`, this.config.path);

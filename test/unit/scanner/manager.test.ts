@@ -256,6 +256,34 @@ describe('ScannerManager with MockBinding', () => {
     await waitFor(() => m.status()[0]!.state === 'open', 'opened once the other let go');
   });
 
+  it('an open that hangs is given up after the limit, retried, and its late port closed', async () => {
+    const ports = new MockPorts();
+    ports.create('/dev/ttyACM0');
+    let slowOpens = 1;
+    const late: Promise<unknown>[] = [];
+    const binding = {
+      list: ports.binding.list,
+      open: async (o: { path: string; baudRate: number }) => {
+        if (slowOpens-- > 0) {
+          const p = new Promise((r) => setTimeout(r, 120)).then(() => ports.binding.open(o));
+          late.push(p);
+          return p;
+        }
+        return ports.binding.open(o);
+      },
+    };
+    const statuses: string[] = [];
+    manager = new ScannerManager({ binding, log: () => undefined, reconnectMinMs: 200, reconnectMaxMs: 200, openTimeoutMs: 40 });
+    manager.on('status', (s) => statuses.push(`${s.state}: ${s.reason}`));
+    const m = manager;
+    await m.configure([{ id: 'gun', path: '/dev/ttyACM0' }]);
+    expect(m.status()[0]).toMatchObject({ state: 'error', reason: 'cannot open /dev/ttyACM0: opening /dev/ttyACM0 did not finish within 40 ms; retrying' });
+    await Promise.all(late);
+    await waitFor(() => !ports.isOpen('/dev/ttyACM0'), 'the late port to be closed');
+    await waitFor(() => m.status()[0]!.state === 'open', 'the retry to open it');
+    expect(ports.opens.get('/dev/ttyACM0')).toBe(2);
+  });
+
   it('close() closes every port and refuses configure afterwards', async () => {
     const { ports, statuses, m } = setup();
     ports.create('/dev/ttyACM0');
