@@ -13,6 +13,7 @@ import type { CashResult, PaymentView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
 import { pressKey, textToFen, type KeypadKey } from '../lib/keypad';
 import { useCountdown } from '../lib/countdown';
+import { WEDGE_MAX_GAP_MS } from '../scanner/wedge';
 import { explainError, isWaiting, newerView, outcomeOf, type Explanation, type Outcome } from '../lib/outcome';
 
 export type PayMode = 'scan' | 'qr' | 'cash';
@@ -63,6 +64,13 @@ export const useCheckoutStore = defineStore('checkout', () => {
   /** The last key the keypad refused (for a short shake), with a counter so repeats re-trigger. */
   const refusedKey = ref(0);
   const countdown = useCountdown();
+  /**
+   * Keys closer together than this belong to one burst (the keyboard-wedge gun's setting). The
+   * wedge detector lets a gun's digits through as ordinary keys and only tells us at the burst's
+   * Enter that they were a scan: the amount typed before the burst is kept here to restore then.
+   */
+  const wedgeGapMs = ref(WEDGE_MAX_GAP_MS);
+  let burst: { lastMs: number; amountText: string; tenderText: string; refusedKey: number } | null = null;
   /** The call on its way: what it was for, so that its progress events can be recognised. */
   let sending: { kind: PaymentView['kind']; amountFen: Fen; startedAtMs: number } | null = null;
 
@@ -78,6 +86,23 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const canPay = computed(() => phase.value === 'entry' && totalFen.value > 0 && totalFen.value <= MAX_AMOUNT_FEN);
 
   // ---------- entry ----------
+  /** A key from the keyboard, with the event's time: part of a possible wedge burst. */
+  function pressAt(key: KeypadKey, timeMs: number): void {
+    if (!burst || timeMs - burst.lastMs > wedgeGapMs.value) {
+      burst = { lastMs: timeMs, amountText: amountText.value, tenderText: tenderText.value, refusedKey: refusedKey.value };
+    } else burst.lastMs = timeMs;
+    press(key);
+  }
+
+  /** The burst was a wedge gun's scan, not typing: put the amount back as it was before it. */
+  function undoBurst(): void {
+    if (!burst) return;
+    amountText.value = burst.amountText;
+    tenderText.value = burst.tenderText;
+    refusedKey.value = burst.refusedKey;
+    burst = null;
+  }
+
   function press(key: KeypadKey): void {
     const target = phase.value === 'tender' ? tenderText : amountText;
     if (phase.value !== 'entry' && phase.value !== 'tender') return;
@@ -143,8 +168,12 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   // ---------- scans (serial gun, keyboard wedge, or typed by hand) ----------
-  /** Routes one read: a payment code starts a scan payment when an amount waits for it. */
-  function acceptScan(code: string): void {
+  /**
+   * Routes one read: a payment code starts a scan payment when an amount waits for it.
+   * `source` 'wedge': the read was typed by a keyboard-wedge gun, whose digits reached the keypad.
+   */
+  function acceptScan(code: string, source: 'serial' | 'wedge' | 'manual' = 'serial'): void {
+    if (source === 'wedge') undoBurst();
     const scan = classifyScan(code.trim());
     if (scan.kind === 'payment') {
       if (phase.value === 'entry' && canPay.value) {
@@ -311,7 +340,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   return {
     amountText, lines, note, mode, qrMethod, tenderText, phase, view, cash, notice, cancelAsked, cancelling, refusedKey,
     entryFen, linesFen, totalFen, tenderFen, changeFen, outcome, waiting, secondsLeft, canPay,
-    press, addLine, removeLine, setMode, clearSale, acceptScan, startScan, startQr, toTender, setTender, payCash,
+    wedgeGapMs, press, pressAt, undoBurst, addLine, removeLine, setMode, clearSale, acceptScan, startScan, startQr, toTender, setTender, payCash,
     applyView, askCancel, cancelPayment, finish, resume,
   };
 });

@@ -42,9 +42,11 @@ export const useScannerStore = defineStore('scanner', () => {
     if (i >= 0) statuses.value[i] = s;
     else statuses.value.push(s);
   });
-  onEvent('scanner.read', (r) => {
+  /** A read from a serial gun (event) or a keyboard-wedge gun (renderer): only its masked form is kept. */
+  function noteRead(r: { scannerId: string; masked: string; kind: string }): void {
     lastRead.value = { scannerId: r.scannerId, masked: r.masked, kind: r.kind, at: new Date().toISOString() };
-  });
+  }
+  onEvent('scanner.read', noteRead);
 
-  return { statuses, ports, portsError, statusError, lastRead, summary, loadStatus, listPorts };
+  return { statuses, ports, portsError, statusError, lastRead, summary, loadStatus, listPorts, noteRead };
 });
