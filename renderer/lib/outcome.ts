@@ -22,15 +22,19 @@ export type Outcome =
   /** Reversed after it was paid: the money went back to the customer. */
   | 'refunded';
 
-const CONFIRMING = /USERPAYING|WAIT_BUYER_PAY|user_?paying|confirm/i;
+/** The gateway said "pending" (the engine's reasonCode 'waiting'; USERPAYING / WAIT_BUYER_PAY). */
+const CONFIRMING = /^waiting$|USERPAYING|WAIT_BUYER_PAY/;
+/** Still pending, but the till has already given up waiting: cancelled, or its deadline passed. */
+const GIVING_UP = /^(cancelled|expired_waiting|deadline)$/;
 
 export function outcomeOf(view: Pick<PaymentView, 'state' | 'kind' | 'reasonCode' | 'reason'>): Outcome {
   switch (view.state) {
     case 'created':
       return 'sending';
     case 'pending':
+      if (GIVING_UP.test(view.reasonCode ?? '')) return 'reversing';
       if (view.kind === 'qr') return 'confirming';
-      return CONFIRMING.test(`${view.reasonCode ?? ''} ${view.reason ?? ''}`) ? 'confirming' : 'checking';
+      return CONFIRMING.test(view.reasonCode ?? '') || CONFIRMING.test(view.reason ?? '') ? 'confirming' : 'checking';
     case 'reversing':
       return 'reversing';
     default:
@@ -66,22 +70,27 @@ export interface Explanation {
   detail: string | null;
 }
 
-const REASONS: { test: RegExp; what: MessageKey; next: MessageKey }[] = [
+/**
+ * Reason codes and texts → plain words. The engine's own codes ('cancelled', 'deadline'…) come
+ * first; then the gateway's (status codes, channel trade states, their messages). `only`: a rule
+ * that makes sense for one kind of ending (a declined payment was not "cancelled by the customer").
+ */
+const REASONS: { test: RegExp; what: MessageKey; next: MessageKey; only?: 'declined' | 'closed' }[] = [
+  { test: /^cancelled$|cashier|收银员/i, what: 'reason.cashierCancelled', next: 'next.rescan', only: 'closed' },
+  { test: /^(deadline|expired_waiting)$|timeout|超时/i, what: 'reason.timeout', next: 'next.rescan', only: 'closed' },
   { test: /NOTENOUGH|BALANCE|余额|insufficient|not enough/i, what: 'reason.balance', next: 'next.otherMethod' },
   { test: /10008|AUTH_?CODE|AUTHCODE|EXPIRE|过期|失效|已使用|invalid.*code|code.*(invalid|used)/i, what: 'reason.codeExpired', next: 'next.refreshCode' },
   { test: /10006|10011|10012|13001|15001|15002|通道|channel.*closed|merchant/i, what: 'reason.merchant', next: 'next.callManager' },
   { test: /offline|unreachable|网络|network/i, what: 'reason.offline', next: 'next.cashOrRetry' },
-  { test: /cashier|收银员|cancelled_by_cashier/i, what: 'reason.cashierCancelled', next: 'next.rescan' },
-  { test: /CLOSED|REVOKED|cancel|取消/i, what: 'reason.customerCancelled', next: 'next.rescan' },
-  { test: /timeout|deadline|expired_wait|超时/i, what: 'reason.timeout', next: 'next.rescan' },
+  // Case-sensitive: the channels' native states, not the engine's lowercase 'closed'.
+  { test: /\bCLOSED\b|TRADE_CLOSED|REVOKED|用户取消/, what: 'reason.customerCancelled', next: 'next.rescan', only: 'closed' },
   { test: /LIMIT|限额|exceed/i, what: 'reason.limit', next: 'next.otherMethod' },
-  { test: /PAYERROR|declin|拒绝|RISK|风险/i, what: 'reason.declined', next: 'next.otherMethod' },
+  { test: /PAYERROR|TRADE_CLOSED|declin|拒绝|RISK|风险/i, what: 'reason.declined', next: 'next.otherMethod', only: 'declined' },
 ];
 
 /** Plain words for a declined or closed payment, from the engine's reason code and text. */
 export function explain(reasonCode: string | null, reason: string | null, fallback: 'declined' | 'closed' = 'declined'): Explanation {
-  const text = `${reasonCode ?? ''} ${reason ?? ''}`;
-  const hit = REASONS.find((r) => r.test.test(text));
+  const hit = REASONS.find((r) => (!r.only || r.only === fallback) && (r.test.test(reasonCode ?? '') || r.test.test(reason ?? '')));
   const detail = reason ?? reasonCode;
   if (hit) return { what: hit.what, next: hit.next, detail };
   return fallback === 'closed'

@@ -42,6 +42,8 @@ export interface Notice {
   detail?: string | null;
 }
 
+/** The engine's reason codes for an attempt the till stopped waiting for (see lib/outcome.ts). */
+const GIVING_UP_CODES = ['cancelled', 'deadline', 'expired_waiting'];
 /** A progress event for an attempt created this long before our call started is not ours. */
 export const ADOPT_EVENT_SLACK_MS = 5_000;
 /** Lines on one sale (the contract allows 200). */
@@ -79,10 +81,22 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const totalFen = computed(() => linesFen.value + entryFen.value);
   const tenderFen = computed(() => textToFen(tenderText.value));
   const changeFen = computed(() => Math.max(0, tenderFen.value - totalFen.value));
+  /**
+   * Why the till gave up on the attempt (the cashier cancelled, the deadline passed): the final
+   * state after the reverse only says "closed", and the cashier should hear the reason.
+   */
+  const givingUp = ref<{ reasonCode: string; reason: string | null } | null>(null);
   const outcome = computed<Outcome | null>(() => (view.value ? outcomeOf(view.value) : null));
   const waiting = computed(() => phase.value === 'sending' || (phase.value === 'payment' && outcome.value !== null && isWaiting(outcome.value)));
   const secondsLeft = countdown.secondsLeft;
   /** Money can be taken: an amount, no payment running. */
+  /** The reason the result screen explains: the giving-up reason for a reversed attempt. */
+  const resultReason = computed(() => {
+    const v = view.value;
+    if (!v) return { reasonCode: null, reason: null };
+    if ((v.state === 'closed' || v.state === 'refunded') && givingUp.value) return givingUp.value;
+    return { reasonCode: v.reasonCode, reason: v.reason };
+  });
   const canPay = computed(() => phase.value === 'entry' && totalFen.value > 0 && totalFen.value <= MAX_AMOUNT_FEN);
 
   // ---------- entry ----------
@@ -276,7 +290,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   function applyView(next: PaymentView): void {
+    if (view.value?.outTradeNo !== next.outTradeNo) givingUp.value = null;
     const merged = newerView(view.value, next);
+    if (!isFinalAttemptState(merged.state) && merged.reasonCode && GIVING_UP_CODES.includes(merged.reasonCode)) {
+      givingUp.value = { reasonCode: merged.reasonCode, reason: merged.reason };
+    }
     view.value = merged;
     phase.value = 'payment';
     sending = null;
@@ -339,7 +357,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
 
   return {
     amountText, lines, note, mode, qrMethod, tenderText, phase, view, cash, notice, cancelAsked, cancelling, refusedKey,
-    entryFen, linesFen, totalFen, tenderFen, changeFen, outcome, waiting, secondsLeft, canPay,
+    entryFen, linesFen, totalFen, tenderFen, changeFen, outcome, waiting, secondsLeft, canPay, resultReason,
     wedgeGapMs, press, pressAt, undoBurst, addLine, removeLine, setMode, clearSale, acceptScan, startScan, startQr, toTender, setTender, payCash,
     applyView, askCancel, cancelPayment, finish, resume,
   };

@@ -100,7 +100,7 @@ describe('checkout store', () => {
   it('cancel asks first, then reverses through checkout.cancel', async () => {
     const co = useCheckoutStore();
     fakePos.answer('checkout.scan', () => ({ ok: true, value: view({ amountFen: 100, state: 'pending', reasonCode: 'USERPAYING' }) }));
-    fakePos.answer('checkout.cancel', (p) => ({ ok: true, value: view({ outTradeNo: p.outTradeNo, amountFen: 100, state: 'closed', reasonCode: 'cancelled_by_cashier', updatedAt: '2030-01-01T00:00:00.000Z' }) }));
+    fakePos.answer('checkout.cancel', (p) => ({ ok: true, value: view({ outTradeNo: p.outTradeNo, amountFen: 100, state: 'reversing', reasonCode: 'cancelled', reason: 'cancelled by the cashier', updatedAt: '2030-01-01T00:00:00.000Z' }) }));
     typeAmount(co, '1');
     co.acceptScan(WX);
     await new Promise((r) => setTimeout(r, 0));
@@ -108,7 +108,11 @@ describe('checkout store', () => {
     expect(co.cancelAsked).toBe(true);
     await co.cancelPayment();
     expect(fakePos.calls.at(-1)).toEqual({ channel: 'checkout.cancel', payload: { outTradeNo: 'T1' } });
+    expect(co.outcome).toBe('reversing');
+    fakePos.emit('payment.progress', view({ amountFen: 100, state: 'closed', reasonCode: 'closed', reason: 'reversed before any payment: closed', updatedAt: '2030-01-01T00:00:01.000Z' }));
     expect(co.outcome).toBe('closed');
+    // The result explains why it was closed: the cashier cancelled it.
+    expect(co.resultReason.reasonCode).toBe('cancelled');
     expect(co.cancelAsked).toBe(false);
     // The amount is kept for another try.
     co.finish();
@@ -158,7 +162,7 @@ describe('checkout store', () => {
 
   it('cash: not enough tendered is refused; otherwise the change comes back from main', async () => {
     const co = useCheckoutStore();
-    fakePos.answer('checkout.cash', (p) => ({ ok: true, value: { saleId: 7, amountFen: p.amountFen, tenderedFen: p.tenderedFen, changeFen: p.tenderedFen - p.amountFen } }));
+    fakePos.answer('checkout.cash', (p) => ({ ok: true, value: { outTradeNo: 'C1', saleId: 7, amountFen: p.amountFen, tenderedFen: p.tenderedFen, changeFen: p.tenderedFen - p.amountFen } }));
     typeAmount(co, '16.45');
     co.setMode('cash');
     co.toTender();

@@ -7,6 +7,10 @@ import { view } from './payment-view';
 
 describe('outcomeOf', () => {
   it('tells confirming on the phone from an unclear answer; neither is failed', () => {
+    expect(outcomeOf(view({ reasonCode: 'waiting', reason: 'USERPAYING' }))).toBe('confirming');
+    expect(outcomeOf(view({ reasonCode: 'unknown', reason: 'timeout after 10000 ms' }))).toBe('checking');
+    expect(outcomeOf(view({ reasonCode: 'cancelled' }))).toBe('reversing');
+    expect(outcomeOf(view({ reasonCode: 'expired_waiting' }))).toBe('reversing');
     expect(outcomeOf(view({ reasonCode: 'USERPAYING' }))).toBe('confirming');
     expect(outcomeOf(view({ reasonCode: 'WAIT_BUYER_PAY' }))).toBe('confirming');
     expect(outcomeOf(view({ reasonCode: 'timeout' }))).toBe('checking');
@@ -49,7 +53,15 @@ describe('explain', () => {
     expect(explain('PAYERROR', null)).toMatchObject({ what: 'reason.declined' });
     expect(explain(null, null)).toMatchObject({ what: 'reason.generic' });
     expect(explain(null, null, 'closed')).toMatchObject({ what: 'reason.closed' });
-    expect(explain('deadline', 'no answer before the deadline', 'closed')).toMatchObject({ what: 'reason.timeout' });
+    expect(explain('deadline', 'no payment within 45 s: reversing', 'closed')).toMatchObject({ what: 'reason.timeout' });
+    expect(explain('cancelled', 'cancelled by the cashier', 'closed')).toMatchObject({ what: 'reason.cashierCancelled' });
+    // The customer cancelled on the phone (the channel's CLOSED), vs the engine's own "closed".
+    expect(explain('CLOSED', 'CLOSED', 'closed')).toMatchObject({ what: 'reason.customerCancelled' });
+    expect(explain('TRADE_CLOSED', 'TRADE_CLOSED', 'closed')).toMatchObject({ what: 'reason.customerCancelled' });
+    expect(explain('closed', 'reversed before any payment: closed', 'closed')).toMatchObject({ what: 'reason.closed' });
+    // Alipay's decline of scenario 03 is TRADE_CLOSED in a declined attempt: declined, not "cancelled".
+    expect(explain('TRADE_CLOSED', 'TRADE_CLOSED', 'declined')).toMatchObject({ what: 'reason.declined' });
+    expect(explain('10008', '无效的参数', 'declined')).toMatchObject({ what: 'reason.codeExpired' });
   });
 
   it('keeps the gateway words as the detail', () => {
