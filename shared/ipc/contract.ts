@@ -168,6 +168,8 @@ export interface PaymentView {
 }
 
 export interface CashResult {
+  /** The journal's number for this cash sale (for refunds and reprints). */
+  outTradeNo: string;
   saleId: number;
   amountFen: Fen;
   tenderedFen: Fen;
@@ -272,7 +274,11 @@ export interface ChannelTotals {
 
 export interface ReconcileDiff {
   outTradeNo: string;
-  cause: 'paid_at_gateway_not_here' | 'amount_differs' | 'refunded_elsewhere' | 'state_differs' | 'missing_at_gateway';
+  /**
+   * not_checked: the gateway gave no usable answer for this order (offline, error), so the
+   * report cannot say it matches; the order is listed rather than silently skipped.
+   */
+  cause: 'paid_at_gateway_not_here' | 'amount_differs' | 'refunded_elsewhere' | 'state_differs' | 'missing_at_gateway' | 'not_checked';
   journal: string;
   gateway: string;
 }
@@ -287,7 +293,8 @@ export interface ShiftReport {
   totalNetFen: Fen;
   cash: { floatFen: Fen; salesFen: Fen; refundsFen: Fen; inFen: Fen; outFen: Fen; expectedFen: Fen; countedFen: Fen | null; varianceFen: Fen | null };
   openOrders: OrderRow[];
-  reconciliation: { matches: boolean; diffs: ReconcileDiff[] } | null;
+  /** null: not reconciled (X report, or no gateway). `checked`: gateway orders queried. */
+  reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number } | null;
 }
 
 export interface PrinterStatus {
