@@ -112,11 +112,12 @@ export const shiftReportSchema: z.ZodType<ShiftReport> = z
         diffs: z.array(
           z.object({
             outTradeNo: z.string(),
-            cause: z.enum(['paid_at_gateway_not_here', 'amount_differs', 'refunded_elsewhere', 'state_differs', 'missing_at_gateway']),
+            cause: z.enum(['paid_at_gateway_not_here', 'amount_differs', 'refunded_elsewhere', 'state_differs', 'missing_at_gateway', 'not_checked']),
             journal: z.string(),
             gateway: z.string(),
           }),
         ),
+        checked: z.number().int().min(0).optional(),
       })
       .nullable(),
   })
@@ -198,7 +199,7 @@ const LABELS = {
     count: '笔', totalNet: '合计净额', cash: '钱箱', float: '备用金', cashSales: '现金销售', cashRefunds: '现金退款',
     cashIn: '存入', cashOut: '取出', expected: '应有现金', counted: '实点现金', variance: '差额', notCounted: '未清点',
     openOrders: '未完成订单', none: '无', reconcile: '与网关对账', notReconciled: '未对账', matches: '与网关核对一致，精确到分',
-    diffs: '差异', journal: '本机', gateway: '网关', noSales: '无交易', stillOpen: '（未结束）', managerSign: '店长签名',
+    diffs: '差异', journal: '本机', gateway: '网关', checked: '已核对订单', moreDiffs: '……另有 {n} 笔差异，见屏幕或 CSV', noSales: '无交易', stillOpen: '（未结束）', managerSign: '店长签名',
   },
   en: {
     receipt: 'SALES RECEIPT', refundSlip: 'REFUND SLIP', reprint: '** REPRINT **', terminal: 'Terminal', cashier: 'Cashier', time: 'Time',
@@ -210,7 +211,7 @@ const LABELS = {
     count: '', totalNet: 'TOTAL NET', cash: 'Cash drawer', float: 'Float', cashSales: 'Cash sales', cashRefunds: 'Cash refunds',
     cashIn: 'Cash in', cashOut: 'Cash out', expected: 'Expected', counted: 'Counted', variance: 'Variance', notCounted: 'not counted',
     openOrders: 'Open orders', none: 'none', reconcile: 'Gateway reconciliation', notReconciled: 'not reconciled', matches: 'matches the gateway to the fen',
-    diffs: 'Differences', journal: 'here', gateway: 'gateway', noSales: 'no transactions', stillOpen: '(open)', managerSign: 'Manager signature',
+    diffs: 'Differences', journal: 'here', gateway: 'gateway', checked: 'Orders checked', moreDiffs: '… {n} more differences: see the screen or the CSV', noSales: 'no transactions', stillOpen: '(open)', managerSign: 'Manager signature',
   },
 } as const;
 type Labels = { [K in keyof (typeof LABELS)['zh-CN']]: string };
@@ -227,6 +228,7 @@ export const DIFF_CAUSE_NAMES: Record<Locale, Record<ReconcileDiff['cause'], str
     refunded_elsewhere: '在别处退款',
     state_differs: '状态不符',
     missing_at_gateway: '网关无此订单',
+    not_checked: '未能核对（网关无应答）',
   },
   en: {
     paid_at_gateway_not_here: 'paid at the gateway but not here',
@@ -234,6 +236,7 @@ export const DIFF_CAUSE_NAMES: Record<Locale, Record<ReconcileDiff['cause'], str
     refunded_elsewhere: 'refunded elsewhere',
     state_differs: 'state differs',
     missing_at_gateway: 'not found at the gateway',
+    not_checked: 'not checked (no answer from the gateway)',
   },
 };
 
@@ -269,6 +272,10 @@ export interface RenderOptions {
   qrOutTradeNo?: boolean;
 }
 
+/** Reconciliation differences printed on paper; the rest are on screen and in the CSV. */
+export const MAX_PRINTED_DIFFS = 30;
+/** Open orders printed on paper. */
+export const MAX_PRINTED_OPEN_ORDERS = 30;
 /** Lines fed before the cut so the last printed line clears the cutter blade. */
 const FEED_BEFORE_CUT_LINES = 4;
 
@@ -452,10 +459,11 @@ function renderReport(
   }
   d.rule('=');
   d.lr(L.openOrders, r.openOrders.length === 0 ? L.none : String(r.openOrders.length));
-  for (const od of r.openOrders) {
+  for (const od of r.openOrders.slice(0, MAX_PRINTED_OPEN_ORDERS)) {
     d.lines(wrapColumns(od.outTradeNo, cols));
     d.lr(`  ${CHANNEL_NAMES[o.locale][od.channel]} ${od.state}`, formatYuan(od.amountFen));
   }
+  if (r.openOrders.length > MAX_PRINTED_OPEN_ORDERS) d.lines([`  … +${r.openOrders.length - MAX_PRINTED_OPEN_ORDERS}`]);
   d.rule('=');
   d.w.bold(true);
   d.lines([L.reconcile]);
@@ -465,14 +473,20 @@ function renderReport(
     d.w.bold(true);
     d.lines(wrapColumns(L.matches, cols));
     d.w.bold(false);
+    if (r.reconciliation.checked !== undefined) d.lr(`  ${L.checked}`, String(r.reconciliation.checked));
   } else {
+    if (r.reconciliation.checked !== undefined) d.lr(`  ${L.checked}`, String(r.reconciliation.checked));
     d.lr(L.diffs, String(r.reconciliation.diffs.length));
-    for (const diff of r.reconciliation.diffs) {
+    // A paper roll is not the place for thousands of lines (an offline close lists every order
+    // as not checked): the first MAX_PRINTED_DIFFS, then how many more the screen and CSV show.
+    for (const diff of r.reconciliation.diffs.slice(0, MAX_PRINTED_DIFFS)) {
       d.lines(wrapColumns(diff.outTradeNo, cols));
       d.lines(wrapColumns(`  ${DIFF_CAUSE_NAMES[o.locale][diff.cause]}`, cols));
       d.lines(wrapColumns(`  ${L.journal}: ${diff.journal}`, cols));
       d.lines(wrapColumns(`  ${L.gateway}: ${diff.gateway}`, cols));
     }
+    const more = r.reconciliation.diffs.length - MAX_PRINTED_DIFFS;
+    if (more > 0) d.lines(wrapColumns(L.moreDiffs.replace('{n}', String(more)), cols));
   }
   d.rule('=');
   d.lines(['', `${r.title === 'DAY' ? L.managerSign : L.cashier}:`, '', ruleLine(cols, '_')]);

@@ -6,10 +6,12 @@ import type { Migration } from '../migrate.js';
 import { migration as m001 } from './001_payments.js';
 import { migration as m002 } from './002_owed_work.js';
 import { migration as m003 } from './003_audit_log.js';
+import { migration as m050 } from './050_shifts.js';
+import { migration as m051 } from './051_print_jobs.js';
 
 const JOURNAL_ROOM: readonly Migration[] = [m001, m002, m003];
 
 // 050–099: shift / printer room.
-const SHIFT_ROOM: readonly Migration[] = [];
+const SHIFT_ROOM: readonly Migration[] = [m050, m051];
 
 export const MIGRATIONS: readonly Migration[] = [...JOURNAL_ROOM, ...SHIFT_ROOM].sort((a, b) => a.version - b.version);

@@ -1,0 +1,71 @@
+// Builds the X / Z / day report (ShiftReport of the IPC contract) from the store's aggregates,
+// and checks that it adds up before anyone sees it (the same rules the printer refuses by).
+import { sumFen, type Fen } from '../../shared/money.js';
+import type { ChannelTotals, ReconcileDiff, ShiftReport } from '../../shared/ipc/contract.js';
+import { shiftReportSchema } from '../printer/documents.js';
+import type { Scope, ShiftRow, ShiftStore } from './store.js';
+
+export class ReportInvariantError extends Error {
+  override name = 'ReportInvariantError';
+}
+
+export interface CashFigures {
+  floatFen: Fen;
+  salesFen: Fen;
+  refundsFen: Fen;
+  inFen: Fen;
+  outFen: Fen;
+  expectedFen: Fen;
+}
+
+/**
+ * The drawer: float + cash taken − cash refunded + cash in − cash out. Cash "sales" are net of
+ * reversals (a cash sale is never reversed through the gateway, but if one were marked so, its
+ * money is not in the drawer).
+ */
+export function cashFigures(channels: readonly ChannelTotals[], floatFen: Fen, moves: { inFen: Fen; outFen: Fen }): CashFigures {
+  const cash = channels.find((c) => c.channel === 'cash');
+  const salesFen = cash ? cash.salesFen - cash.reversalsFen : 0;
+  const refundsFen = cash ? cash.refundsFen : 0;
+  return { floatFen, salesFen, refundsFen, inFen: moves.inFen, outFen: moves.outFen, expectedFen: floatFen + salesFen - refundsFen + moves.inFen - moves.outFen };
+}
+
+export interface BuildInput {
+  title: ShiftReport['title'];
+  scope: Scope;
+  shifts: readonly ShiftRow[];
+  from: string;
+  to: string | null;
+  cashierId: string | null;
+  countedFen: Fen | null;
+  reconciliation: { diffs: ReconcileDiff[]; checked: number } | null;
+}
+
+export function buildReport(store: ShiftStore, b: BuildInput): ShiftReport {
+  const channels = store.channelTotals(b.scope);
+  const moves = store.cashMoveSums(b.shifts.map((s) => s.id));
+  const cash = cashFigures(channels, sumFen(b.shifts.map((s) => s.floatFen)), moves);
+  const report: ShiftReport = {
+    title: b.title,
+    shiftIds: b.shifts.map((s) => s.id),
+    from: b.from,
+    to: b.to,
+    cashierId: b.cashierId,
+    channels,
+    totalNetFen: sumFen(channels.map((c) => c.netFen)),
+    cash: { ...cash, countedFen: b.countedFen, varianceFen: b.countedFen === null ? null : b.countedFen - cash.expectedFen },
+    openOrders: store.openOrders(b.scope),
+    reconciliation: b.reconciliation ? { matches: b.reconciliation.diffs.length === 0, diffs: b.reconciliation.diffs, checked: b.reconciliation.checked } : null,
+  };
+  assertReport(report);
+  return report;
+}
+
+/** Throws ReportInvariantError unless the report adds up (net per channel, total, drawer, variance). */
+export function assertReport(report: ShiftReport): void {
+  const r = shiftReportSchema.safeParse(report);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new ReportInvariantError(`report ${report.title} ${report.shiftIds.join(',')}: ${i.path.map(String).join('.')}: ${i.message}`);
+  }
+}

@@ -1,0 +1,477 @@
+// ShiftService: cashier sign-in, open / cash in-out / X report / close (blind count, variance
+// approval, reconciliation), Z report kept as closed, and the day report (日结).
+//
+// Errors that the renderer must show are PosError (invalid_payload with issues, conflict,
+// pin_required, not_found); the dispatcher turns them into data. Every change is one journal
+// transaction with its audit-log entry; a report is checked to add up before it is returned.
+import { checkAmountFen, formatYuan, isFen, sumFen, type Fen } from '../../shared/money.js';
+import { PosError } from '../../shared/ipc/errors.js';
+import type { ReconcileDiff, ShiftReport, ShiftView } from '../../shared/ipc/contract.js';
+import type { GatewayClient } from '../gateway/client.js';
+import { isoOf, localDateOf, type Journal } from '../journal/journal.js';
+import { hashPin, PIN_RULE, PIN_RULE_TEXT, verifyPin } from './pin.js';
+import { reconcileOrders, type ReconcileResult } from './reconcile.js';
+import { assertReport, buildReport, ReportInvariantError } from './report.js';
+import { ShiftStore, type CashierRole, type JournalOrder, type Scope, type ShiftRow } from './store.js';
+import { shiftReportSchema } from '../printer/documents.js';
+
+/** Wrong PINs in a row before a cashier is locked out for PIN_LOCKOUT_MS. */
+export const MAX_PIN_TRIES = 5;
+export const PIN_LOCKOUT_MS = 5 * 60_000;
+/** Default variance (either way) above which closing needs the manager PIN and a reason. */
+export const DEFAULT_VARIANCE_THRESHOLD_FEN = 1_000;
+/** Counts per denomination at most (a bundle of 100,000 notes is already absurd at a till). */
+export const MAX_DENOMINATION_COUNT = 100_000;
+/** Rounds of "reconcile the orders that arrived while reconciling" before close gives up. */
+export const MAX_CLOSE_RECONCILE_ROUNDS = 3;
+/** Longest cash-move reason / variance reason kept. */
+export const MAX_REASON_CHARS = 200;
+
+/** RMB notes and coins, keyed by their yuan text (the keys `denominations` accepts). */
+export const DENOMINATIONS_FEN: Readonly<Record<string, Fen>> = {
+  '100': 10_000,
+  '50': 5_000,
+  '20': 2_000,
+  '10': 1_000,
+  '5': 500,
+  '2': 200,
+  '1': 100,
+  '0.5': 50,
+  '0.2': 20,
+  '0.1': 10,
+};
+
+export interface CashierView {
+  id: string;
+  name: string;
+  role: CashierRole;
+  active: boolean;
+  locked: boolean;
+}
+
+export interface SessionView {
+  cashierId: string;
+  name: string;
+  role: CashierRole;
+  signedInAt: string;
+}
+
+export interface CloseInput {
+  countedFen: Fen;
+  denominations?: Record<string, number>;
+  managerPin?: string;
+  varianceReason?: string;
+}
+
+export type ReconcileMode = 'none' | 'reuse' | 'all';
+
+export interface ShiftServiceOptions {
+  journal: Journal;
+  /** Defaults to the journal's terminal. */
+  terminalId?: string;
+  /** The gateway client for trade.query; null: reports say every gateway order is not checked. */
+  gateway: GatewayClient | null;
+  merchantNo: string;
+  /** Throws PosError('pin_required') unless the manager PIN is right (electron/app/manager-pin.ts). */
+  checkManagerPin: (pin: string | undefined) => void;
+  /** Read at each close, so a settings change applies at once. */
+  varianceThresholdFen?: () => Fen;
+  now?: () => number;
+  log?: (line: string) => void;
+  reconcileConcurrency?: number;
+  reconcileTimeoutMs?: number;
+}
+
+const invalid = (path: string, message: string) => new PosError('invalid_payload', `${path}: ${message}`, { issues: [{ path, message }] });
+
+export class ShiftService {
+  readonly store: ShiftStore;
+  private readonly journal: Journal;
+  private readonly terminalId: string;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private gateway: GatewayClient | null;
+  private merchantNo: string;
+  private session: SessionView | null = null;
+  private closing = false;
+
+  constructor(private readonly o: ShiftServiceOptions) {
+    this.journal = o.journal;
+    this.store = new ShiftStore(o.journal.db);
+    this.terminalId = o.terminalId ?? o.journal.terminalId;
+    this.now = o.now ?? Date.now;
+    this.log = o.log ?? (() => undefined);
+    this.gateway = o.gateway;
+    this.merchantNo = o.merchantNo;
+  }
+
+  /** New gateway settings (or none). */
+  setGateway(gateway: GatewayClient | null, merchantNo: string): void {
+    this.gateway = gateway;
+    this.merchantNo = merchantNo;
+  }
+
+  private at(): string {
+    return isoOf(this.now());
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.journal.db.transaction(fn).immediate();
+  }
+
+  // ---------------------------------------------------------------- cashiers
+  listCashiers(): CashierView[] {
+    const nowMs = this.now();
+    return this.store.cashiers().map((c) => ({ id: c.id, name: c.name, role: c.role, active: c.active, locked: (c.lockedUntilMs ?? 0) > nowMs }));
+  }
+
+  /** Adds a cashier (manager PIN). The PIN is hashed before it reaches the database. */
+  async addCashier(input: { id: string; name: string; role?: CashierRole; pin: string }, managerPin: string | undefined): Promise<CashierView> {
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(input.id ?? '')) throw invalid('id', 'must be 1–32 of A-Z a-z 0-9 _');
+    const name = (input.name ?? '').trim();
+    if (name.length < 1 || name.length > 32) throw invalid('name', 'must be 1–32 characters');
+    const role = input.role ?? 'cashier';
+    if (role !== 'cashier' && role !== 'manager') throw invalid('role', 'must be cashier or manager');
+    if (!PIN_RULE.test(input.pin ?? '')) throw invalid('pin', PIN_RULE_TEXT);
+    this.o.checkManagerPin(managerPin);
+    if (this.store.cashier(input.id)) throw new PosError('conflict', `id: cashier ${input.id} already exists`);
+    const pinHash = await hashPin(input.pin);
+    const at = this.at();
+    this.tx(() => {
+      this.store.insertCashier({ id: input.id, name, role, pinHash, at });
+      this.journal.audit.append({ at, kind: 'cashier.added', subject: input.id, data: { name, role } });
+    });
+    return this.listCashiers().find((c) => c.id === input.id)!;
+  }
+
+  async setCashierPin(id: string, pin: string, managerPin: string | undefined): Promise<void> {
+    if (!PIN_RULE.test(pin ?? '')) throw invalid('pin', PIN_RULE_TEXT);
+    this.o.checkManagerPin(managerPin);
+    if (!this.store.cashier(id)) throw new PosError('not_found', `cashierId: no cashier ${id}`);
+    const pinHash = await hashPin(pin);
+    const at = this.at();
+    this.tx(() => {
+      this.store.setPinHash(id, pinHash, at);
+      this.journal.audit.append({ at, kind: 'cashier.pin_changed', subject: id, data: null });
+    });
+  }
+
+  setCashierActive(id: string, active: boolean, managerPin: string | undefined): void {
+    this.o.checkManagerPin(managerPin);
+    if (!this.store.cashier(id)) throw new PosError('not_found', `cashierId: no cashier ${id}`);
+    const at = this.at();
+    this.tx(() => {
+      this.store.setActive(id, active, at);
+      this.journal.audit.append({ at, kind: active ? 'cashier.activated' : 'cashier.deactivated', subject: id, data: null });
+    });
+    if (!active && this.session?.cashierId === id) this.session = null;
+  }
+
+  /** Signs a cashier in at this till. Wrong PINs count per cashier; MAX_PIN_TRIES lock it a while. */
+  async signIn(cashierId: string, pin: string): Promise<{ cashierId: string; name: string }> {
+    const c = this.store.cashier(cashierId);
+    // The same answer for an unknown id and a wrong PIN: the screen does not confirm ids.
+    const wrong = () => new PosError('pin_required', 'pin: wrong cashier or PIN');
+    if (!c || !c.active) {
+      // Still spend the time of a hash, so an unknown id answers no faster than a wrong PIN.
+      await verifyPin(pin, 'scrypt$16384$8$1$00$' + '00'.repeat(32)).catch(() => false);
+      throw wrong();
+    }
+    const nowMs = this.now();
+    if (c.lockedUntilMs !== null && c.lockedUntilMs > nowMs) {
+      throw new PosError('pin_required', `pin: locked after ${MAX_PIN_TRIES} wrong tries; try again in ${Math.ceil((c.lockedUntilMs - nowMs) / 1000)} s`);
+    }
+    const ok = await verifyPin(pin, c.pinHash);
+    const at = this.at();
+    if (!ok) {
+      const tries = c.failedTries + 1;
+      const locked = tries >= MAX_PIN_TRIES;
+      this.tx(() => {
+        this.store.setTries(c.id, locked ? 0 : tries, locked ? nowMs + PIN_LOCKOUT_MS : null, at);
+        this.journal.audit.append({ at, kind: locked ? 'cashier.locked' : 'cashier.wrong_pin', subject: c.id, data: { tries } });
+      });
+      throw wrong();
+    }
+    this.tx(() => {
+      if (c.failedTries !== 0 || c.lockedUntilMs !== null) this.store.setTries(c.id, 0, null, at);
+      this.journal.audit.append({ at, kind: 'cashier.signed_in', subject: c.id, data: { terminalId: this.terminalId } });
+    });
+    this.session = { cashierId: c.id, name: c.name, role: c.role, signedInAt: at };
+    return { cashierId: c.id, name: c.name };
+  }
+
+  signOut(): void {
+    this.session = null;
+  }
+
+  signedIn(): SessionView | null {
+    return this.session;
+  }
+
+  private requireSession(): SessionView {
+    if (!this.session) throw new PosError('conflict', 'no cashier signed in: sign in with your PIN first');
+    return this.session;
+  }
+
+  // ---------------------------------------------------------------- shifts
+  private view(s: ShiftRow): ShiftView {
+    return { shiftId: s.id, cashierId: s.cashierId, openedAt: s.openedAt, closedAt: s.closedAt, floatFen: s.floatFen };
+  }
+
+  private requireOpen(): ShiftRow {
+    const s = this.store.openShift(this.terminalId);
+    if (!s) throw new PosError('conflict', 'no shift is open at this till: open one first');
+    return s;
+  }
+
+  current(): ShiftView | null {
+    const s = this.store.openShift(this.terminalId);
+    return s ? this.view(s) : null;
+  }
+
+  /** The open shift's id, for the checkout to stamp on every attempt and refund (null: none open). */
+  currentShiftId(): number | null {
+    return this.store.openShift(this.terminalId)?.id ?? null;
+  }
+
+  isClosing(): boolean {
+    return this.closing;
+  }
+
+  open(floatFen: Fen): ShiftView {
+    const who = this.requireSession();
+    if (!isFen(floatFen) || floatFen < 0) throw invalid('floatFen', 'must be a whole number of fen, 0 or more');
+    if (floatFen > 10_000_000_000) throw invalid('floatFen', 'must be at most 100000000 yuan');
+    const nowMs = this.now();
+    const at = isoOf(nowMs);
+    const id = this.tx(() => {
+      const open = this.store.openShift(this.terminalId);
+      if (open) throw new PosError('conflict', `shift ${open.id} of ${open.cashierId} is still open at this till: close it first`);
+      const id = this.store.insertShift({ terminalId: this.terminalId, cashierId: who.cashierId, businessDate: localDateOf(nowMs), openedAt: at, floatFen });
+      this.journal.audit.append({ at, kind: 'shift.opened', subject: `shift:${id}`, data: { cashierId: who.cashierId, floatFen, terminalId: this.terminalId } });
+      return id;
+    });
+    this.log(`shift ${id} opened by ${who.cashierId} with float ${formatYuan(floatFen)}`);
+    return this.view(this.store.shift(id)!);
+  }
+
+  cashMove(direction: 'in' | 'out', amountFen: Fen, reason: string): ShiftView {
+    const who = this.requireSession();
+    if (direction !== 'in' && direction !== 'out') throw invalid('direction', 'must be in or out');
+    const amountProblem = checkAmountFen(amountFen, 'amountFen');
+    if (amountProblem) throw invalid('amountFen', amountProblem.replace(/^amountFen: /, ''));
+    const text = (reason ?? '').trim();
+    if (text.length < 1 || text.length > 100) throw invalid('reason', 'must be 1–100 characters');
+    const at = this.at();
+    const shift = this.tx(() => {
+      const s = this.requireOpen();
+      if (direction === 'out') {
+        // The drawer cannot give out more than it holds.
+        const x = buildReport(this.store, { title: 'X', scope: { kind: 'shift', shiftId: s.id }, shifts: [s], from: s.openedAt, to: null, cashierId: s.cashierId, countedFen: null, reconciliation: null });
+        if (amountFen > x.cash.expectedFen) {
+          throw invalid('amountFen', `${formatYuan(amountFen)} is more than the ${formatYuan(x.cash.expectedFen)} yuan the drawer should hold`);
+        }
+      }
+      const id = this.store.insertCashMove({ shiftId: s.id, direction, amountFen, reason: text, cashierId: who.cashierId, at });
+      this.journal.audit.append({ at, kind: `shift.cash_${direction}`, subject: `shift:${s.id}`, data: { moveId: id, amountFen, reason: text, cashierId: who.cashierId } });
+      return s;
+    });
+    return this.view(shift);
+  }
+
+  /** The X report: the open shift so far (no count, no reconciliation). */
+  xReport(): ShiftReport {
+    const s = this.requireOpen();
+    return this.liveReport(s, 'X', null, null);
+  }
+
+  private liveReport(s: ShiftRow, title: 'X' | 'Z', countedFen: Fen | null, reconciliation: { diffs: ReconcileDiff[]; checked: number } | null, closedAt: string | null = null): ShiftReport {
+    return buildReport(this.store, { title, scope: { kind: 'shift', shiftId: s.id }, shifts: [s], from: s.openedAt, to: closedAt, cashierId: s.cashierId, countedFen, reconciliation });
+  }
+
+  /** A shift's report: the Z report as it was closed, or an X report while it is open. */
+  report(shiftId: number): ShiftReport {
+    const s = this.store.shift(shiftId);
+    if (!s) throw new PosError('not_found', `shiftId: no shift ${shiftId}`);
+    if (s.closedAt === null) return this.liveReport(s, 'X', null, null);
+    const parsed = shiftReportSchema.safeParse(JSON.parse(s.report!));
+    if (!parsed.success) throw new ReportInvariantError(`shift ${shiftId}: the stored Z report is damaged: ${parsed.error.issues[0]!.message}`);
+    return parsed.data;
+  }
+
+  /** Checks the count against the denominations, if given. */
+  private checkCount(input: CloseInput): string | null {
+    if (!isFen(input.countedFen) || input.countedFen < 0) throw invalid('countedFen', 'must be a whole number of fen, 0 or more');
+    if (input.denominations === undefined) return null;
+    let total = 0;
+    for (const [key, count] of Object.entries(input.denominations)) {
+      const value = DENOMINATIONS_FEN[key];
+      if (value === undefined) throw invalid(`denominations.${key}`, `not a denomination; use one of ${Object.keys(DENOMINATIONS_FEN).join(', ')}`);
+      if (!Number.isInteger(count) || count < 0 || count > MAX_DENOMINATION_COUNT) throw invalid(`denominations.${key}`, `must be a count 0–${MAX_DENOMINATION_COUNT}`);
+      total += value * count;
+    }
+    if (total !== input.countedFen) {
+      throw invalid('denominations', `add up to ${formatYuan(total)} yuan but countedFen is ${formatYuan(input.countedFen)} yuan`);
+    }
+    return JSON.stringify(input.denominations);
+  }
+
+  /**
+   * Closes the open shift: blind count, variance check, every order final, reconciliation with the
+   * gateway, then — in one transaction — the Z report frozen with the shift. Throws PosError for
+   * anything the cashier must fix (open orders are listed in the message and in xReport()).
+   */
+  async close(input: CloseInput, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<ShiftReport> {
+    const who = this.requireSession();
+    const denominations = this.checkCount(input);
+    if (this.closing) throw new PosError('conflict', 'the shift is already being closed');
+    const shift = this.requireOpen();
+    const before = this.liveReport(shift, 'X', null, null);
+    if (before.openOrders.length > 0) throw this.openOrdersError(shift.id, before);
+    const threshold = this.o.varianceThresholdFen?.() ?? DEFAULT_VARIANCE_THRESHOLD_FEN;
+    const varianceFen = input.countedFen - before.cash.expectedFen;
+    const needsApproval = Math.abs(varianceFen) > threshold;
+    let reason: string | null = null;
+    if (needsApproval) {
+      reason = (input.varianceReason ?? '').trim();
+      if (reason === '') throw invalid('varianceReason', `a variance of ${formatYuan(varianceFen)} yuan (over ${formatYuan(threshold)}) needs a reason`);
+      if (reason.length > MAX_REASON_CHARS) throw invalid('varianceReason', `must be at most ${MAX_REASON_CHARS} characters`);
+      if (input.managerPin === undefined || input.managerPin === '') {
+        throw new PosError('pin_required', `managerPin: a variance of ${formatYuan(varianceFen)} yuan (over ${formatYuan(threshold)}) needs the manager PIN`);
+      }
+      this.o.checkManagerPin(input.managerPin);
+    } else if (input.varianceReason) reason = input.varianceReason.trim().slice(0, MAX_REASON_CHARS) || null;
+
+    this.closing = true;
+    try {
+      const scope: Scope = { kind: 'shift', shiftId: shift.id };
+      // Reconcile; then pick up orders that arrived meanwhile, a bounded number of rounds.
+      const seen = new Set<string>();
+      const result: ReconcileResult = { checked: 0, diffs: [], unchecked: 0 };
+      let maxAttemptId = 0;
+      for (let round = 1; ; round++) {
+        maxAttemptId = this.store.maxAttemptId();
+        const fresh = this.store.gatewayOrders(scope).filter((o) => !seen.has(o.outTradeNo));
+        if (fresh.length === 0) break;
+        if (round > MAX_CLOSE_RECONCILE_ROUNDS) throw new PosError('conflict', 'sales keep arriving on this shift while it closes: stop selling, then close again');
+        const r = await this.reconcile(fresh, opts.onProgress);
+        for (const o of fresh) seen.add(o.outTradeNo);
+        result.checked += r.checked;
+        result.unchecked += r.unchecked;
+        result.diffs.push(...r.diffs);
+      }
+      const at = this.at();
+      const report = this.tx(() => {
+        const s = this.store.shift(shift.id)!;
+        if (s.closedAt !== null) throw new PosError('conflict', `shift ${shift.id} is already closed`);
+        if (this.store.gatewayOrders(scope, maxAttemptId).some((o) => !seen.has(o.outTradeNo))) {
+          throw new PosError('conflict', 'a sale arrived while the shift was closing: close again');
+        }
+        const z = this.liveReport(s, 'Z', input.countedFen, { diffs: result.diffs, checked: result.checked }, at);
+        if (z.openOrders.length > 0) throw this.openOrdersError(s.id, z);
+        if (z.cash.expectedFen !== before.cash.expectedFen) {
+          throw new PosError('conflict', `the drawer should now hold ${formatYuan(z.cash.expectedFen)} yuan, not ${formatYuan(before.cash.expectedFen)}: cash moved while closing; count again`);
+        }
+        assertReport(z);
+        const reconId = this.store.insertReconciliation({
+          scope: 'shift', shiftId: s.id, businessDate: null, at, maxAttemptId, checked: result.checked, matches: result.diffs.length === 0, diffs: JSON.stringify(result.diffs),
+        });
+        const closed = this.store.closeShift({
+          id: s.id,
+          closedAt: at,
+          closedBy: who.cashierId,
+          expectedFen: z.cash.expectedFen,
+          countedFen: input.countedFen,
+          varianceFen: z.cash.varianceFen!,
+          denominations,
+          varianceReason: reason,
+          managerApproved: needsApproval,
+          report: JSON.stringify(z),
+        });
+        if (!closed) throw new PosError('conflict', `shift ${s.id} is already closed`);
+        this.journal.audit.append({
+          at,
+          kind: 'shift.closed',
+          subject: `shift:${s.id}`,
+          data: {
+            closedBy: who.cashierId, expectedFen: z.cash.expectedFen, countedFen: input.countedFen, varianceFen: z.cash.varianceFen,
+            managerApproved: needsApproval, varianceReason: reason, totalNetFen: z.totalNetFen, reconciliationId: reconId,
+            reconciled: { checked: result.checked, diffs: result.diffs.length },
+          },
+        });
+        return z;
+      });
+      this.log(`shift ${shift.id} closed by ${who.cashierId}: net ${formatYuan(report.totalNetFen)}, variance ${formatYuan(report.cash.varianceFen!)}, ${report.reconciliation!.matches ? 'matches the gateway' : `${report.reconciliation!.diffs.length} differences`}`);
+      return report;
+    } finally {
+      this.closing = false;
+    }
+  }
+
+  private openOrdersError(shiftId: number, r: ShiftReport): PosError {
+    const list = r.openOrders.slice(0, 10).map((o) => `${o.outTradeNo} (${o.state})`).join(', ');
+    const more = r.openOrders.length > 10 ? ` and ${r.openOrders.length - 10} more` : '';
+    return new PosError('conflict', `shift ${shiftId} cannot close: ${r.openOrders.length} order(s) not final: ${list}${more}. Settle them (query now) first.`);
+  }
+
+  private reconcile(orders: readonly JournalOrder[], onProgress?: (done: number, total: number) => void): Promise<ReconcileResult> {
+    return reconcileOrders(this.gateway, orders, {
+      merchantNo: this.merchantNo,
+      concurrency: this.o.reconcileConcurrency,
+      timeoutMs: this.o.reconcileTimeoutMs,
+      onProgress,
+    });
+  }
+
+  /**
+   * 日结: the day's report over every shift opened that day and the day's sales outside any shift.
+   * reconcile: 'none' — no gateway queries (reconciliation null); 'reuse' (default) — take each
+   * closed shift's reconciliation and query only the rest; 'all' — query every gateway order again.
+   */
+  async dayReport(date: string, opts: { reconcile?: ReconcileMode; onProgress?: (done: number, total: number) => void } = {}): Promise<ShiftReport> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw invalid('date', 'must be a date yyyy-MM-dd');
+    const mode = opts.reconcile ?? 'reuse';
+    const shifts = this.store.shiftsOfDate(date);
+    const scope: Scope = { kind: 'day', date };
+    let reconciliation: { diffs: ReconcileDiff[]; checked: number } | null = null;
+    if (mode !== 'none') {
+      const maxAttemptId = this.store.maxAttemptId();
+      const diffs: ReconcileDiff[] = [];
+      let checked = 0;
+      const reused = new Set<number>();
+      if (mode === 'reuse') {
+        for (const s of shifts) {
+          const rec = s.closedAt !== null ? this.store.latestShiftReconciliation(s.id) : null;
+          if (!rec) continue;
+          reused.add(s.id);
+          diffs.push(...(JSON.parse(rec.diffs) as ReconcileDiff[]));
+          checked += rec.checked;
+        }
+      }
+      const rest = this.store.gatewayOrders(scope).filter((o) => o.shiftId === null || !reused.has(o.shiftId));
+      const r = await this.reconcile(rest, opts.onProgress);
+      diffs.push(...r.diffs);
+      checked += r.checked;
+      reconciliation = { diffs, checked };
+      const at = this.at();
+      this.tx(() => {
+        const id = this.store.insertReconciliation({ scope: 'day', shiftId: null, businessDate: date, at, maxAttemptId, checked, matches: diffs.length === 0, diffs: JSON.stringify(diffs) });
+        this.journal.audit.append({ at, kind: 'day.reconciled', subject: `day:${date}`, data: { reconciliationId: id, mode, checked, diffs: diffs.length } });
+      });
+    }
+    const allClosed = shifts.length > 0 && shifts.every((s) => s.closedAt !== null);
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    const from = shifts[0]?.openedAt ?? new Date(y, m - 1, d).toISOString();
+    const to = allClosed ? shifts.map((s) => s.closedAt!).sort().at(-1)! : null;
+    return buildReport(this.store, {
+      title: 'DAY',
+      scope,
+      shifts,
+      from,
+      to,
+      cashierId: null,
+      countedFen: allClosed ? sumFen(shifts.map((s) => s.countedFen!)) : null,
+      reconciliation,
+    });
+  }
+}
