@@ -1,7 +1,8 @@
 // startApp(): the composition root of one till, shared by the Electron shell and the browser host.
 // It opens the settings, the journal, the gateway (the embedded sandbox when none is configured),
-// the payment engine, scanners, printer and shifts, and assembles the one handler table.
+// the payment engine, the callback receiver and the scanners, and assembles the one handler table.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventBus } from './bus.js';
 import { ManagerPin } from './manager-pin.js';
 import { SettingsStore, type SecretStore } from '../settings/store.js';
@@ -9,7 +10,16 @@ import type { Runtime } from './runtime.js';
 import type { HandlerTable, PartialHandlers } from '../ipc/types.js';
 import { INVOKE_CHANNELS, type AppInfo } from '../../shared/ipc/contract.js';
 import { PosError } from '../../shared/ipc/errors.js';
+import type { Settings } from '../../shared/settings.js';
 import { appHandlers } from '../ipc/handlers/app.js';
+import { checkoutHandlers } from '../ipc/handlers/checkout.js';
+import { merchantHandlers } from '../ipc/handlers/merchant.js';
+import { scannerHandlers, forwardScannerEvents } from '../ipc/handlers/scanner.js';
+import { Journal } from '../journal/journal.js';
+import { PaymentEngine, type EngineConfig } from '../checkout/engine.js';
+import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
+import { ScannerManager } from '../scanner/manager.js';
+import { openGatewayLink, type GatewayLink } from './gateway-link.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -17,6 +27,9 @@ export interface StartOptions {
   version: string;
   secrets: SecretStore;
   log?: (line: string) => void;
+  /** Tests: sandbox seconds per real second, and faster engine timings. */
+  sandboxTimeScale?: number;
+  engineConfig?: Partial<EngineConfig>;
 }
 
 export interface RunningApp {
@@ -24,6 +37,9 @@ export interface RunningApp {
   handlers: HandlerTable;
   close(): Promise<void>;
 }
+
+/** Settings that change who the till talks to: they apply only with no payment left unsettled. */
+const GATEWAY_KEYS: readonly (keyof Settings)[] = ['gatewayUrl', 'appId', 'merchantNo', 'signType', 'merchantPrivateKeyPath', 'platformPublicKeyPath', 'notifyUrl', 'notifyPort', 'notifyPath', 'requestTimeoutMs', 'queryIntervalMs', 'payDeadlineMs', 'terminalId'];
 
 /** Joins the rooms' partial tables; two rooms answering one channel is a wiring bug. */
 export function assembleHandlers(parts: PartialHandlers[]): HandlerTable {
@@ -44,38 +60,130 @@ export function assembleHandlers(parts: PartialHandlers[]): HandlerTable {
   return table as HandlerTable;
 }
 
+interface PaymentSide {
+  link: GatewayLink;
+  engine: PaymentEngine;
+  notify: NotifyReceiver | null;
+  close(): Promise<void>;
+}
+
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   mkdirSync(opts.dataDir, { recursive: true });
   const log = opts.log ?? ((line: string) => console.log(line));
   const settings = new SettingsStore(opts.dataDir, opts.secrets);
   const pin = new ManagerPin(opts.dataDir);
   const bus = new EventBus();
+  const journal = Journal.open({ path: join(opts.dataDir, 'journal.sqlite'), terminalId: settings.get().terminalId });
+  const scanners = new ScannerManager({ log });
+  const stopForwarding = forwardScannerEvents(scanners, bus);
+
+  /** Gateway link + engine + callback receiver, built from the settings of the moment. */
+  async function openPaymentSide(s: Settings): Promise<PaymentSide> {
+    const link = await openGatewayLink({ dataDir: opts.dataDir, settings: s, secret: settings.secret(), sandboxTimeScale: opts.sandboxTimeScale, log });
+    let notify: NotifyReceiver | null = null;
+    let engine: PaymentEngine | null = null;
+    try {
+      // The sandbox calls back on loopback; a real gateway reaches the port the shop forwarded.
+      if (link.mode === 'sandbox' || s.notifyPort > 0) {
+        notify = await startNotifyReceiver({
+          host: link.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0',
+          port: link.mode === 'sandbox' ? 0 : s.notifyPort,
+          path: s.notifyPath,
+          signer: link.signer,
+          apply: (n) => (engine ? engine.applyPaidNotice(n) : Promise.resolve('unknown_order')),
+          log,
+        });
+      }
+      const notifyUrl = link.mode === 'sandbox' ? notify?.url : s.notifyUrl || undefined;
+      engine = new PaymentEngine({
+        journal,
+        gateway: link.client,
+        merchantNo: link.merchantNo,
+        terminalId: s.terminalId,
+        notifyUrl,
+        config: { queryIntervalMs: s.queryIntervalMs, payDeadlineMs: s.payDeadlineMs, requestTimeoutMs: s.requestTimeoutMs, ...opts.engineConfig },
+        log,
+      });
+      engine.on('progress', (view) => bus.emit('payment.progress', view));
+      engine.on('online', (e) => bus.emit('gateway.online', e));
+      const running = engine;
+      return {
+        link,
+        engine: running,
+        notify,
+        close: async () => {
+          await running.stop();
+          await notify?.close();
+          await link.close();
+        },
+      };
+    } catch (err) {
+      await notify?.close();
+      await link.close();
+      throw err;
+    }
+  }
+
+  let side = await openPaymentSide(settings.get());
+  await side.engine.recover();
+  side.engine.startReconciler();
+  await scanners.configure(settings.get().scanners).catch((err: unknown) => log(`scanners: ${(err as Error).message}`));
 
   const runtime: Runtime = {
     settings,
     pin,
     bus,
+    journal,
+    scanners,
     log,
+    engine: () => side.engine,
+    gateway: () => side.link,
     info: () => {
       const s = settings.get();
       return {
         name: 'Counter POS',
         version: opts.version,
-        gatewayMode: s.gatewayUrl === '' ? 'sandbox' : 'production',
-        gatewayUrl: s.gatewayUrl,
-        merchantNo: s.merchantNo,
+        gatewayMode: side.link.mode,
+        gatewayUrl: side.link.mode === 'sandbox' ? '' : side.link.gatewayUrl,
+        merchantNo: side.link.merchantNo,
         terminalId: s.terminalId,
         language: s.language,
         shell: opts.shell,
-        online: true,
+        online: side.engine.isOnline().online,
       };
     },
   };
 
-  const handlers = assembleHandlers([appHandlers(runtime)]);
+  // Settings saves go through here: gateway changes rebuild the payment side, scanners reopen.
+  const baseApp = appHandlers(runtime, {
+    beforeSave: (next) => {
+      const current = settings.get();
+      const gatewayChanges = GATEWAY_KEYS.some((k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]));
+      if (gatewayChanges && journal.openAttempts().length > 0) {
+        throw new PosError('conflict', 'gateway settings can change only when every payment is settled: settle the open orders in History first');
+      }
+      return gatewayChanges;
+    },
+    afterSave: async (gatewayChanged) => {
+      if (gatewayChanged) {
+        const old = side;
+        await old.close();
+        side = await openPaymentSide(settings.get());
+        side.engine.startReconciler();
+      }
+      await scanners.configure(settings.get().scanners).catch((err: unknown) => log(`scanners: ${(err as Error).message}`));
+    },
+  });
+
+  const handlers = assembleHandlers([baseApp, checkoutHandlers(runtime), merchantHandlers(runtime), scannerHandlers(scanners)]);
   return {
     runtime,
     handlers,
-    close: async () => {},
+    close: async () => {
+      stopForwarding();
+      await scanners.close();
+      await side.close();
+      journal.close();
+    },
   };
 }

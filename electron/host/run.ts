@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApp, type RunningApp } from '../app/start.js';
+import { startApp, type RunningApp, type StartOptions } from '../app/start.js';
 import { FileSecretStore } from '../settings/store.js';
 import { startHost, type RunningHost } from './server.js';
 
@@ -25,13 +25,15 @@ export interface HostedTill {
   close(): Promise<void>;
 }
 
-export async function runHostedTill(opts: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<HostedTill> {
+export async function runHostedTill(opts: { dataDir: string; port?: number; log?: (line: string) => void } & Pick<StartOptions, 'sandboxTimeScale' | 'engineConfig'>): Promise<HostedTill> {
   const app = await startApp({
     dataDir: opts.dataDir,
     shell: 'browser-host',
     version: packageVersion(),
     secrets: new FileSecretStore(join(opts.dataDir, 'gateway-secret.txt')),
     log: opts.log,
+    sandboxTimeScale: opts.sandboxTimeScale,
+    engineConfig: opts.engineConfig,
   });
   const host = await startHost({ app, rendererDir: join(REPO_ROOT, 'dist', 'renderer'), port: opts.port, log: opts.log }).catch(async (err: unknown) => {
     await app.close();

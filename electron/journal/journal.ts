@@ -9,6 +9,7 @@
 //   rolls the whole change back. The database's own CHECKs and triggers are a second fence.
 // - Writes run one at a time (better-sqlite3 is synchronous; the app has one writer process).
 import Database from 'better-sqlite3';
+import { sqliteOptions } from '../app/native.js';
 import { randomBytes } from 'node:crypto';
 import { checkAmountFen, isFen, sumFen, type Fen } from '../../shared/money.js';
 import {
@@ -203,7 +204,7 @@ export class Journal {
     if (!/^[A-Za-z0-9]{1,16}$/.test(options.terminalId)) throw new Error('terminalId: must be 1–16 of [A-Za-z0-9]');
     this.terminalId = options.terminalId;
     this.now = options.now ?? Date.now;
-    const db = new Database(options.path);
+    const db = new Database(options.path, sqliteOptions());
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       if (options.path !== ':memory:') {

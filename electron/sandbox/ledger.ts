@@ -11,6 +11,7 @@
 //   freeze (冻结)         = Σ (amount + fee) of withdrawals still processing
 //   balance (可提现)      = settled − Σ (amount + fee) of paid withdrawals − freeze
 import Database from 'better-sqlite3';
+import { sqliteOptions } from '../app/native.js';
 import type { Fen } from '../../shared/money.js';
 import type { SandboxClock } from './clock.js';
 
@@ -280,7 +281,7 @@ export class Ledger {
     this.feeRatePpm = opts.feeRatePpm;
     this.settleAfterMs = opts.settleAfterMs;
     this.defaultMerchantNo = opts.defaultMerchantNo;
-    this.db = new Database(opts.dbPath ?? ':memory:');
+    this.db = new Database(opts.dbPath ?? ':memory:', sqliteOptions());
     if (opts.dbPath && opts.dbPath !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     const version = this.db.pragma('user_version', { simple: true }) as number;

@@ -3,25 +3,36 @@
 import type { PartialHandlers } from '../types.js';
 import type { Runtime } from '../../app/runtime.js';
 import { PosError } from '../../../shared/ipc/errors.js';
+import { mergeSettings, type Settings } from '../../../shared/settings.js';
 import type { SettingsView } from '../../../shared/ipc/contract.js';
 
-export function settingsView(rt: Runtime): SettingsView {
+export function settingsView(rt: Pick<Runtime, 'settings'>): SettingsView {
   return { values: rt.settings.get(), hasSecret: rt.settings.hasSecret(), secretStorage: rt.settings.hasSecret() ? rt.settings.secrets.kind : 'none' };
 }
 
-export function appHandlers(rt: Runtime): PartialHandlers {
+export interface SaveHooks<T> {
+  /** Sees the validated next settings before anything is written; may refuse with a PosError. */
+  beforeSave(next: Settings): T;
+  /** Applies the saved settings to the running services. */
+  afterSave(token: T): Promise<void>;
+}
+
+export function appHandlers<T>(rt: Pick<Runtime, 'settings' | 'pin' | 'bus' | 'info'>, hooks?: SaveHooks<T>): PartialHandlers {
   return {
     'app.info': () => rt.info(),
     'settings.get': () => settingsView(rt),
-    'settings.save': ({ values, managerPin }) => {
+    'settings.save': async ({ values, managerPin }) => {
       rt.pin.check(managerPin);
-      const { newManagerPin, ...rest } = values as Record<string, unknown>;
-      // Validate everything first; the PIN changes only together with a valid save.
+      const { newManagerPin, secret, ...rest } = values as Record<string, unknown>;
+      // Validate everything first; nothing is written unless all of it is valid.
       if (newManagerPin !== undefined && !/^\d{4,8}$/.test(String(newManagerPin))) {
         throw new PosError('invalid_settings', 'newManagerPin: must be 4–8 digits', { issues: [{ path: 'newManagerPin', message: 'newManagerPin: must be 4–8 digits' }] });
       }
-      rt.settings.save(rest);
+      const merged = mergeSettings(rt.settings.get(), rest);
+      const token = merged.ok && hooks ? hooks.beforeSave(merged.value) : undefined;
+      rt.settings.save(secret === undefined ? rest : { ...rest, secret });
       if (newManagerPin !== undefined) rt.pin.set(String(newManagerPin));
+      if (hooks) await hooks.afterSave(token as T);
       rt.bus.emit('settings.changed', { hasSecret: rt.settings.hasSecret() });
       return settingsView(rt);
     },

@@ -1,0 +1,26 @@
+// Handlers of checkout.* and orders.*: the payment engine, with the manager PIN in front of
+// refunds and reversals. The engine is looked up per call: it is rebuilt when the gateway changes.
+import type { PartialHandlers } from '../types.js';
+import type { Runtime } from '../../app/runtime.js';
+
+export function checkoutHandlers(rt: Runtime): PartialHandlers {
+  const engine = () => rt.engine();
+  return {
+    'checkout.scan': (p) => engine().startScan(p),
+    'checkout.qr': (p) => engine().startQr(p),
+    'checkout.cash': (p) => engine().cash(p),
+    'checkout.cancel': (p) => engine().cancel(p.outTradeNo),
+    'checkout.current': () => engine().current(),
+    'orders.search': (q) => engine().search(q),
+    'orders.get': (p) => engine().get(p.outTradeNo),
+    'orders.queryNow': (p) => engine().queryNow(p.outTradeNo),
+    'orders.refund': ({ managerPin, ...input }) => {
+      rt.pin.check(managerPin);
+      return engine().refund(input);
+    },
+    'orders.reverse': ({ managerPin, outTradeNo }) => {
+      rt.pin.check(managerPin);
+      return engine().reverse(outTradeNo);
+    },
+  };
+}
