@@ -17,10 +17,16 @@ export function methodLabel(method: string): string {
   return text === key ? method : text;
 }
 
+/**
+ * QR / link methods a counter cannot offer: unionpay.wap needs the customer's bank card number,
+ * which the till does not take (the engine refuses it too).
+ */
+export const QR_METHODS_NOT_AT_COUNTER: readonly QrMethod[] = ['unionpay.wap'];
+
 /** The QR / link methods the checkout offers, most used first; the rest follow in contract order. */
 export const QR_METHODS_ORDERED: readonly QrMethod[] = (() => {
   const first: QrMethod[] = ['weixin.qr_code_pay', 'alipay.qr_code_pay', 'unionpay.gateway', 'qq.unified', 'jd.pay'];
-  return [...first, ...QR_METHODS.filter((m) => !first.includes(m))];
+  return [...first, ...QR_METHODS.filter((m) => !first.includes(m) && !QR_METHODS_NOT_AT_COUNTER.includes(m))];
 })();
 
 /** Local time "2025-01-31 14:05:09" from an ISO timestamp (or the text as given when not ISO). */

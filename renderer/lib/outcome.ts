@@ -117,3 +117,15 @@ export function explainError(error: IpcError): Explanation {
       return { what: 'reason.internal', next: 'next.callManager', detail: error.message };
   }
 }
+
+/**
+ * One line for an error shown inline (a dialog, an action): the plain words in the screen's
+ * language, then main's own message for the record. A PIN refusal needs no record.
+ */
+export function errorLine(error: IpcError, tr: (key: MessageKey, params?: Record<string, string | number>) => string): string {
+  if (error.code === 'pin_required') {
+    if (/locked/i.test(error.message)) return tr('pin.locked', { detail: error.message.replace(/^.*?try again in /, '') });
+    return /required/i.test(error.message) ? tr('pin.rule') : tr('pin.wrong');
+  }
+  return `${tr(explainError(error).what)}（${error.message}）`;
+}

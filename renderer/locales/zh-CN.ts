@@ -25,7 +25,7 @@ export default {
   'scanner.summary.open': '扫码枪已连接',
   'scanner.summary.searching': '正在寻找扫码枪',
   'scanner.summary.error': '扫码枪未连接',
-  'scanner.summary.none': '未配置串口扫码枪',
+  'scanner.summary.none': '无串口扫码枪',
 
   // common
   'action.cancel': '取消',
@@ -33,6 +33,8 @@ export default {
   'action.remove': '删除',
   'pin.label': '店长密码',
   'pin.rule': '店长密码是 4–8 位数字',
+  'pin.wrong': '店长密码不正确',
+  'pin.locked': '密码错误次数过多，已暂时锁定（{detail}）',
 
   // channels, methods, states
   'channel.weixin': '微信支付',
