@@ -241,7 +241,7 @@ export class PaymentEngine extends EventEmitter {
     try {
       const { attempt, cash } = this.journal.recordCash({ ...input, shiftId: this.shiftId(), note: input.note ?? null, lines: input.lines ?? null });
       this.emitProgress(attempt);
-      return { saleId: attempt.saleId, amountFen: attempt.amountFen, tenderedFen: cash.tenderedFen, changeFen: cash.changeFen };
+      return { outTradeNo: attempt.outTradeNo, saleId: attempt.saleId, amountFen: attempt.amountFen, tenderedFen: cash.tenderedFen, changeFen: cash.changeFen };
     } catch (e) {
       throw this.asPosError(e);
     }
