@@ -1,0 +1,183 @@
+// Shift close and 日结 reconciled against a real sandbox gateway on 127.0.0.1: real journal file,
+// real payment engine making the sales (stamped with the open shift), real gateway client, and
+// mismatches injected into the sandbox's ledger (the truth a reconciliation is checked against).
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../../electron/sandbox/server.js';
+import { createGatewayClient } from '../../../electron/gateway/client.js';
+import { Journal } from '../../../electron/journal/journal.js';
+import { PaymentEngine } from '../../../electron/checkout/engine.js';
+import { ManagerPin } from '../../../electron/app/manager-pin.js';
+import { ShiftService } from '../../../electron/shift/service.js';
+import { normalizeDoc, renderDoc } from '../../../electron/printer/documents.js';
+import { decodeToPrinted } from '../../../electron/printer/decode.js';
+import type { PaymentView } from '../../../shared/ipc/contract.js';
+
+const TIME_SCALE = 0.01;
+const weixinCode = (suffix: string, n: number) => `13${String(n).padStart(14, '0')}${suffix}`;
+const alipayCode = (suffix: string, n: number) => `28${String(n).padStart(14, '0')}${suffix}`;
+
+async function deadUrl(): Promise<string> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return `http://127.0.0.1:${port}/gateway`;
+}
+
+async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number } = {}) {
+  const sandbox = await startSandbox({ timeScale: TIME_SCALE });
+  const dir = mkdtempSync(join(tmpdir(), 'pos-shift-int-'));
+  const journal = Journal.open({ path: join(dir, 'journal.db'), terminalId: 'T01' });
+  const gateway = createGatewayClient({ gatewayUrl: sandbox.gatewayUrl, appId: sandbox.appId, signType: 'MD5', secret: sandbox.secret });
+  const pin = new ManagerPin(dir);
+  const shifts = new ShiftService({
+    journal,
+    gateway: opts.gatewayUrl ? createGatewayClient({ gatewayUrl: opts.gatewayUrl, appId: sandbox.appId, signType: 'MD5', secret: sandbox.secret, timeoutMs: 300 }) : gateway,
+    merchantNo: sandbox.merchantNo,
+    checkManagerPin: (p) => pin.check(p),
+    reconcileTimeoutMs: 300,
+    reconcileConcurrency: opts.reconcileConcurrency,
+  });
+  const engine = new PaymentEngine({
+    journal,
+    gateway,
+    merchantNo: sandbox.merchantNo,
+    terminalId: 'T01',
+    currentShiftId: () => shifts.currentShiftId(),
+    config: { requestTimeoutMs: 500, queryIntervalMs: 40, payDeadlineMs: 800, qrDeadlineMs: 800, reconcileIntervalMs: 100, probeIntervalMs: 50, tickMs: 0 },
+  });
+  await shifts.addCashier({ id: 'C07', name: '王小明', pin: '2468' }, '0000');
+  await shifts.signIn('C07', '2468');
+  return {
+    sandbox,
+    journal,
+    shifts,
+    engine,
+    async scan(amountFen: number, code: string): Promise<PaymentView> {
+      const v = await engine.startScan({ amountFen, authCode: code });
+      expect(['paid', 'declined'], `${v.outTradeNo} ${v.state}`).toContain(v.state);
+      return v;
+    },
+    async close() {
+      await engine.stop();
+      journal.close();
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let r: Awaited<ReturnType<typeof rig>> | null = null;
+afterEach(async () => {
+  await r?.close();
+  r = null;
+});
+
+describe('shift close reconciled with the sandbox gateway', () => {
+  it('a clean shift matches the gateway to the fen; every gateway order was queried', async () => {
+    r = await rig();
+    const { shiftId } = r.shifts.open(20_000);
+    await r.scan(1_999, weixinCode('11', 1));
+    await r.scan(2_500, weixinCode('12', 2));
+    await r.scan(12_345, alipayCode('13', 3));
+    const declined = await r.scan(600, weixinCode('03', 4)); // declined: at the gateway too
+    expect(declined.state).toBe('declined');
+    r.engine.cash({ amountFen: 3_000, tenderedFen: 5_000 });
+    const progress: number[] = [];
+    const z = await r.shifts.close({ countedFen: 23_000 }, { onProgress: (done) => progress.push(done) });
+    expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 4 });
+    expect(progress).toEqual([1, 2, 3, 4]);
+    expect(z.channels.find((c) => c.channel === 'weixin')).toMatchObject({ salesCount: 2, salesFen: 4_499, netFen: 4_499 });
+    expect(z.channels.find((c) => c.channel === 'alipay')).toMatchObject({ salesCount: 1, salesFen: 12_345 });
+    expect(z.totalNetFen).toBe(4_499 + 12_345 + 3_000);
+    expect(z.cash).toMatchObject({ expectedFen: 23_000, countedFen: 23_000, varianceFen: 0 });
+    // The Z report prints and says so.
+    const n = normalizeDoc({ kind: 'report', report: z, shopName: '沙箱便利店', terminalId: 'T01', printedAt: new Date().toISOString() });
+    expect(n.ok).toBe(true);
+    const printed = decodeToPrinted(renderDoc(n.ok ? n.doc : (null as never), { paper: '58mm' }));
+    expect(printed.text.replace(/\n/g, '')).toContain('与网关核对一致，精确到分');
+    expect(r.shifts.report(shiftId)).toEqual(z);
+  });
+
+  it('injected mismatches are each found with their cause, and the report says what differs', async () => {
+    r = await rig();
+    r.shifts.open(0);
+    const amount = await r.scan(1_000, weixinCode('21', 1));
+    const declined = await r.scan(1_200, weixinCode('03', 2));
+    const refundedThere = await r.scan(1_500, weixinCode('22', 3));
+    const missing = await r.scan(1_700, alipayCode('23', 4));
+    const closedThere = await r.scan(1_900, weixinCode('24', 5));
+    const fine = await r.scan(2_100, weixinCode('25', 6));
+    const ledger = r.sandbox.ledger;
+    ledger.setAmount(amount.outTradeNo, 1_001);
+    ledger.markPaid(declined.outTradeNo);
+    ledger.injectRefund(refundedThere.outTradeNo, 500);
+    ledger.deleteOrder(missing.outTradeNo);
+    ledger.setState(closedThere.outTradeNo, 'closed');
+
+    const z = await r.shifts.close({ countedFen: 0 });
+    expect(z.reconciliation!.matches).toBe(false);
+    expect(z.reconciliation!.checked).toBe(6);
+    const found = z.reconciliation!.diffs.map((d) => [d.outTradeNo, d.cause]);
+    expect(found).toEqual([
+      [amount.outTradeNo, 'amount_differs'],
+      [declined.outTradeNo, 'paid_at_gateway_not_here'],
+      [refundedThere.outTradeNo, 'refunded_elsewhere'],
+      [missing.outTradeNo, 'missing_at_gateway'],
+      [closedThere.outTradeNo, 'state_differs'],
+    ]);
+    expect(found.map(([no]) => no)).not.toContain(fine.outTradeNo);
+    const d = Object.fromEntries(z.reconciliation!.diffs.map((x) => [x.outTradeNo, x]));
+    expect(d[amount.outTradeNo]).toMatchObject({ journal: 'paid 10.00', gateway: 'paid 10.01 (SUCCESS)' });
+    expect(d[declined.outTradeNo]).toMatchObject({ journal: 'declined 12.00', gateway: 'paid 12.00 (SUCCESS)' });
+    expect(d[refundedThere.outTradeNo]).toMatchObject({ gateway: 'paid 15.00 (REFUND)' });
+    expect(d[missing.outTradeNo]).toMatchObject({ gateway: 'no such order (12002)' });
+
+    // The printed Z lists each difference with its cause.
+    const n = normalizeDoc({ kind: 'report', report: z, shopName: '沙箱便利店', terminalId: 'T01', printedAt: new Date().toISOString() });
+    const printed = decodeToPrinted(renderDoc(n.ok ? n.doc : (null as never), { paper: '80mm' }));
+    expect(printed.text).toMatch(/差异 +5/);
+    for (const cause of ['金额不符', '网关已支付，本机未记为支付', '在别处退款', '网关无此订单', '状态不符']) expect(printed.text).toContain(cause);
+    expect(printed.text).not.toContain('与网关核对一致');
+  });
+
+  it('日结: the day over both shifts reuses the shift reconciliations, and a full re-query finds what changed since', async () => {
+    r = await rig();
+    r.shifts.open(0);
+    const a = await r.scan(1_000, weixinCode('31', 1));
+    await r.shifts.close({ countedFen: 0 });
+    r.shifts.open(0);
+    const b = await r.scan(2_000, alipayCode('32', 2));
+    await r.shifts.close({ countedFen: 0 });
+    // A refund made in the merchant back office after both shifts closed.
+    r.sandbox.ledger.injectRefund(a.outTradeNo, 1_000);
+    const date = r.journal.attempt(a.outTradeNo)!.businessDate;
+    const reused = await r.shifts.dayReport(date);
+    expect(reused).toMatchObject({ title: 'DAY', shiftIds: [1, 2], totalNetFen: 3_000 });
+    expect(reused.reconciliation).toEqual({ matches: true, diffs: [], checked: 2 });
+    const all = await r.shifts.dayReport(date, { reconcile: 'all' });
+    expect(all.reconciliation!.diffs.map((x) => [x.outTradeNo, x.cause])).toEqual([[a.outTradeNo, 'refunded_elsewhere']]);
+    expect(all.reconciliation!.diffs.map((x) => x.outTradeNo)).not.toContain(b.outTradeNo);
+  });
+
+  it('gateway unreachable at close: the shift still closes, every gateway order listed as not checked', async () => {
+    r = await rig({ gatewayUrl: await deadUrl(), reconcileConcurrency: 2 });
+    r.shifts.open(0);
+    const orders: string[] = [];
+    for (let i = 0; i < 12; i++) orders.push((await r.scan(100 + i, weixinCode('40', i))).outTradeNo);
+    const started = Date.now();
+    const z = await r.shifts.close({ countedFen: 0 });
+    expect(z.reconciliation!.matches).toBe(false);
+    expect(z.reconciliation!.checked).toBe(0);
+    expect(z.reconciliation!.diffs.map((d) => d.outTradeNo)).toEqual(orders);
+    expect(new Set(z.reconciliation!.diffs.map((d) => d.cause))).toEqual(new Set(['not_checked']));
+    // After RECONCILE_GIVE_UP_AFTER_FAILURES the rest are not asked at all.
+    expect(z.reconciliation!.diffs.some((d) => d.gateway.includes('not asked: the gateway did not answer'))).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.shifts.current()).toBeNull();
+  });
+});
