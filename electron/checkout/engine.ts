@@ -376,7 +376,6 @@ export class PaymentEngine extends EventEmitter {
       }
       if (cur.state === 'paid' || cur.state === 'refunded') return 'duplicate';
       if (cur.state === 'created' || cur.state === 'pending') {
-        this.waits.get(n.outTradeNo)?.abort();
         this.commit(cur, 'paid', { source: 'callback', tradeNo: n.tradeNo, reason: null });
         return 'applied';
       }

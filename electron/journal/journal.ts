@@ -201,7 +201,8 @@ export class Journal {
   }
 
   private constructor(options: JournalOptions) {
-    if (!/^[A-Za-z0-9]{1,16}$/.test(options.terminalId)) throw new Error('terminalId: must be 1–16 of [A-Za-z0-9]');
+    // The settings' rule (shared/settings.ts); '-' becomes '_' in order numbers (wire rule [A-Za-z0-9_]).
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(options.terminalId)) throw new Error('terminalId: must be 1–16 of A-Z a-z 0-9 _ -');
     this.terminalId = options.terminalId;
     this.now = options.now ?? Date.now;
     const db = new Database(options.path, sqliteOptions());
@@ -402,7 +403,7 @@ export class Journal {
 
   /** `{terminal}_{journal}_{P|R}{id}`: unique per merchant, ≤ 64 of [A-Za-z0-9_], made once. */
   private orderNumber(letter: 'P' | 'R', id: number): string {
-    const no = `${this.terminalId}_${this.journalId}_${letter}${id}`;
+    const no = `${this.terminalId.replace(/-/g, '_')}_${this.journalId}_${letter}${id}`;
     invariant(/^[A-Za-z0-9_]{1,64}$/.test(no), `order number ${no} breaks the wire rule`);
     return no;
   }

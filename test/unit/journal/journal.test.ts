@@ -191,6 +191,13 @@ describe('journal', () => {
     j.close();
   });
 
+  it('makes wire-valid order numbers from any terminal id the settings allow', () => {
+    const j = openTemp(tmp.dir, 'dash.db', { terminalId: 'till-2_a' });
+    expect(j.createAttempt({ ...scan, amountFen: 1 }).outTradeNo).toBe('till_2_a_abcd1234_P1');
+    j.close();
+    expect(() => openTemp(tmp.dir, 'bad.db', { terminalId: 'till 2' })).toThrow(/terminalId/);
+  });
+
   it('keeps the stored journal id and order numbers across reopen', () => {
     const clock = manualClock();
     const j1 = openTemp(tmp.dir, 'reopen.db', { now: clock.now, journalId: 'zzzz9999' });
