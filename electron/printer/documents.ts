@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { formatYuan, type Fen } from '../../shared/money.js';
 import { maskCode } from '../../shared/paycode.js';
-import { PAY_CHANNELS, type PayChannel } from '../../shared/payment.js';
+import { PAY_CHANNELS, type AttemptState, type PayChannel } from '../../shared/payment.js';
 import type { ReconcileDiff, ShiftReport } from '../../shared/ipc/contract.js';
 import { DEFAULT_DRAWER_PULSE, EscPosWriter, type DrawerPulse } from './escpos.js';
 import { PAPER_COLUMNS, cells, leftRight, ruleLine, textColumns, wrapColumns, type PaperWidth } from './layout.js';
@@ -216,6 +216,11 @@ const LABELS = {
 } as const;
 type Labels = { [K in keyof (typeof LABELS)['zh-CN']]: string };
 
+/** The document labels of a locale (the CSV / HTML exports use the same words as the paper). */
+export function docLabels(locale: Locale): Labels {
+  return LABELS[locale];
+}
+
 export const CHANNEL_NAMES: Record<Locale, Record<PayChannel, string>> = {
   'zh-CN': { weixin: '微信支付', alipay: '支付宝', qq: 'QQ钱包', jd: '京东支付', unionpay: '银联', cash: '现金' },
   en: { weixin: 'WeChat Pay', alipay: 'Alipay', qq: 'QQ Wallet', jd: 'JD Pay', unionpay: 'UnionPay', cash: 'Cash' },
@@ -238,6 +243,11 @@ export const DIFF_CAUSE_NAMES: Record<Locale, Record<ReconcileDiff['cause'], str
     missing_at_gateway: 'not found at the gateway',
     not_checked: 'not checked (no answer from the gateway)',
   },
+};
+
+export const ORDER_STATE_NAMES: Record<Locale, Record<AttemptState, string>> = {
+  'zh-CN': { created: '已创建', pending: '待确认', reversing: '撤销中', paid: '已支付', declined: '已拒绝', closed: '已关闭', refunded: '已撤销退款' },
+  en: { created: 'created', pending: 'pending', reversing: 'reversing', paid: 'paid', declined: 'declined', closed: 'closed', refunded: 'reversed' },
 };
 
 const REFUND_STATE_NAMES: Record<Locale, Record<RefundSlipData['state'], string>> = {
@@ -461,7 +471,7 @@ function renderReport(
   d.lr(L.openOrders, r.openOrders.length === 0 ? L.none : String(r.openOrders.length));
   for (const od of r.openOrders.slice(0, MAX_PRINTED_OPEN_ORDERS)) {
     d.lines(wrapColumns(od.outTradeNo, cols));
-    d.lr(`  ${CHANNEL_NAMES[o.locale][od.channel]} ${od.state}`, formatYuan(od.amountFen));
+    d.lr(`  ${CHANNEL_NAMES[o.locale][od.channel]} ${ORDER_STATE_NAMES[o.locale][od.state]}`, formatYuan(od.amountFen));
   }
   if (r.openOrders.length > MAX_PRINTED_OPEN_ORDERS) d.lines([`  … +${r.openOrders.length - MAX_PRINTED_OPEN_ORDERS}`]);
   d.rule('=');
