@@ -482,8 +482,7 @@ export class PaymentEngine extends EventEmitter {
     }
     if (!REVERSIBLE_CHANNELS.has(cur.channel)) {
       // Cannot be reversed: keep asking, less often, until the gateway closes it (or says paid).
-      const b = this.cfg.reverseBackoff;
-      const delay = Math.min(b.maxMs, b.firstMs * b.factor ** Math.min(row.tries, 30));
+      const delay = backoffMs(this.cfg.reverseBackoff, row.tries);
       if (cur.reasonCode !== 'cancelled' && cur.reasonCode !== 'expired_waiting') {
         cur = this.journal.updateAttempt(cur.outTradeNo, { reason: 'time is up here: waiting for the gateway to close the order', reasonCode: 'expired_waiting' }, 'query');
       }
@@ -495,7 +494,7 @@ export class PaymentEngine extends EventEmitter {
     const why = cur.reasonCode === 'create_unknown' ? 'unclear' : 'deadline';
     const next = this.commit(cur, 'reversing', {
       source: 'query',
-      reason: why === 'unclear' ? cur.reason : `no payment within ${Math.round(this.cfg.payDeadlineMs / 1000)} s: reversing`,
+      reason: why === 'unclear' ? cur.reason : `no payment within ${Math.round((cur.kind === 'qr' ? this.cfg.qrDeadlineMs : this.cfg.payDeadlineMs) / 1000)} s: reversing`,
       reasonCode: why === 'unclear' ? cur.reasonCode : 'deadline',
       reversalWhy: why,
       next: { action: 'reverse', dueAtMs: this.now() },
@@ -563,9 +562,7 @@ export class PaymentEngine extends EventEmitter {
   }
 
   private backoff(a: AttemptRow, row: OutboxRow, error: string): void {
-    const b = this.cfg.reverseBackoff;
-    const delay = Math.min(b.maxMs, b.firstMs * b.factor ** Math.min(row.tries, 30));
-    this.journal.reschedule('attempt', a.outTradeNo, 'reverse', this.now() + delay, { error });
+    this.journal.reschedule('attempt', a.outTradeNo, 'reverse', this.now() + backoffMs(this.cfg.reverseBackoff, row.tries), { error });
     this.emitProgress(this.journal.attempt(a.outTradeNo)!);
   }
 
@@ -578,8 +575,7 @@ export class PaymentEngine extends EventEmitter {
         : { out_trade_no: a.outTradeNo, out_refund_no: r.outRefundNo, refund_fee: r.amountFen };
     const v = classifyRefund(await this.call('trade.refund', params));
     this.log(`refund ${r.outRefundNo}: ${v.kind}`);
-    const b = this.cfg.refundBackoff;
-    const later = this.now() + Math.min(b.maxMs, b.firstMs * b.factor ** Math.min(row.tries, 30));
+    const later = this.now() + backoffMs(this.cfg.refundBackoff, row.tries);
     if (v.kind === 'succeeded' || v.kind === 'failed') this.journal.refundTransition(r.outRefundNo, v.kind, { source: 'refund', answer: v.answer });
     else if (v.kind === 'processing' && r.state === 'created') this.journal.refundTransition(r.outRefundNo, 'processing', { source: 'refund', answer: v.answer, next: { dueAtMs: later } });
     else this.journal.reschedule('refund', r.outRefundNo, 'refund', later, v.kind === 'unknown' ? { error: v.reason } : null);
@@ -753,6 +749,13 @@ export class PaymentEngine extends EventEmitter {
   private emitProgress(a: AttemptRow): void {
     this.emit('progress', paymentView(a, this.now()));
   }
+}
+
+/** Past this many tries the wait stays at the ceiling (and 2^n stays a small number). */
+const MAX_BACKOFF_STEPS = 30;
+
+function backoffMs(b: Backoff, tries: number): number {
+  return Math.min(b.maxMs, b.firstMs * b.factor ** Math.min(tries, MAX_BACKOFF_STEPS));
 }
 
 function reasonOf(v: Verdict): string {

@@ -71,7 +71,7 @@ describe('scan payment', () => {
     const r = await rigged();
     const v = await r.engine.startScan({ amountFen: 777, authCode: weixinCode('04') });
     expect(v.state).toBe('pending');
-    expect(v.reason).toMatch(/no answer within 150 ms/);
+    expect(v.reason).toMatch(/no answer within 500 ms/);
     expect((await r.waitFor(v.outTradeNo, isFinal)).state).toBe('paid');
   });
 
@@ -107,7 +107,7 @@ describe('scan payment', () => {
     const states = r.journal.timeline(r.journal.attempt(v.outTradeNo)!.id).map((t) => t.toState);
     expect(states).toEqual(['created', 'pending', 'reversing', 'closed']);
     expect(r.journal.reversal(r.journal.attempt(v.outTradeNo)!.id)).toMatchObject({ why: 'deadline', result: 'closed' });
-    await new Promise((res) => setTimeout(res, 200)); // past the customer's 100 ms: still closed
+    await new Promise((res) => setTimeout(res, 400)); // past the customer's 300 ms: still closed
     expect(r.sandbox.ledger.order(v.outTradeNo)).toMatchObject({ state: 'closed', closedBy: 'reverse' });
   });
 

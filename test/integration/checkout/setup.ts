@@ -9,13 +9,16 @@ import { Journal } from '../../../electron/journal/journal.js';
 import { PaymentEngine, type EngineConfig } from '../../../electron/checkout/engine.js';
 import type { PaymentView } from '../../../shared/ipc/contract.js';
 
-/** Sandbox second = 10 real ms: a confirming customer takes 100 ms, the slow answer 300 ms. */
-export const TIME_SCALE = 0.01;
+/**
+ * Sandbox second = 30 real ms: a confirming customer takes 300 ms, the slow answer 900 ms. The
+ * request timeout (500 ms) sits between an ordinary answer on a loaded CI machine and the slow one.
+ */
+export const TIME_SCALE = 0.03;
 export const FAST: Partial<EngineConfig> = {
-  requestTimeoutMs: 150,
+  requestTimeoutMs: 500,
   queryIntervalMs: 40,
-  payDeadlineMs: 800,
-  qrDeadlineMs: 800,
+  payDeadlineMs: 2_000,
+  qrDeadlineMs: 2_000,
   reverseBackoff: { firstMs: 20, factor: 2, maxMs: 200 },
   refundBackoff: { firstMs: 20, factor: 2, maxMs: 200 },
   reconcileIntervalMs: 100,
