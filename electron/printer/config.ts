@@ -84,3 +84,30 @@ export function transportFor(config: PrinterConfig): PrinterTransport {
       return new FileTransport({ path: t.path });
   }
 }
+
+/**
+ * The printer settings of shared/settings.ts (`printer`: '' | serial:PATH[@BAUD] | tcp:HOST[:PORT]
+ * | file:PATH, `paperWidthMm`, `language`) as a PrinterConfig; null when no printer is set.
+ * Options the settings do not carry keep their defaults (status check required, cut, drawer pin 2).
+ */
+export function printerConfigFromSettings(s: { printer: string; paperWidthMm: 58 | 80; language: 'zh-CN' | 'en' }):
+  | { ok: true; config: PrinterConfig | null }
+  | { ok: false; issues: Array<{ path: string; message: string }> } {
+  const text = s.printer.trim();
+  if (text === '') return { ok: true, config: null };
+  const bad = (message: string) => ({ ok: false as const, issues: [{ path: 'printer', message }] });
+  let transport: PrinterConfigInput['transport'];
+  let m: RegExpExecArray | null;
+  if ((m = /^serial:(.+?)(?:@(\d+))?$/.exec(text))) {
+    transport = { type: 'serial', path: m[1]!, baudRate: m[2] ? Number(m[2]) : 9600 };
+  } else if ((m = /^tcp:([^:\s]+)(?::(\d{1,5}))?$/.exec(text))) {
+    transport = { type: 'tcp', host: m[1]!, port: m[2] ? Number(m[2]) : RAW_PRINT_PORT };
+  } else if ((m = /^file:(.+)$/.exec(text))) {
+    transport = { type: 'file', path: m[1]! };
+  } else {
+    return bad('must be empty, serial:PATH[@BAUD], tcp:HOST[:PORT] or file:PATH');
+  }
+  const r = parsePrinterConfig({ transport, paper: s.paperWidthMm === 58 ? '58mm' : '80mm', locale: s.language });
+  if (!r.ok) return { ok: false, issues: r.issues.map((i) => ({ path: 'printer', message: `${i.path}: ${i.message}` })) };
+  return { ok: true, config: r.config };
+}

@@ -192,6 +192,16 @@ export class PrinterService {
     return this.journalAndRun(n.doc, null);
   }
 
+  /** Whether a receipt (original, in any state) of this order is in the print journal. */
+  hasReceipt(outTradeNo: string): boolean {
+    return this.store.latestOriginal('receipt', outTradeNo) !== null;
+  }
+
+  /** The print journal, newest first (for a "print jobs" screen). */
+  jobs(filter: { states?: readonly PrintJobRecord['state'][]; ref?: string; limit: number }): PrintJobRecord[] {
+    return this.store.list(filter);
+  }
+
   /** After a restart: attempts that were running when the app stopped become failed (retryable). */
   recoverInterrupted(): number {
     const stuck = this.store.list({ states: ['printing'], limit: MAX_RETRY_BATCH });

@@ -1,0 +1,18 @@
+// Handlers of the shift.* channels: the ShiftService (electron/shift/service.ts). Payloads are
+// already validated by dispatch against the contract; the service checks the rules (sign-in,
+// open orders, variance approval) and throws PosError for what the cashier must fix.
+import type { PartialHandlers } from '../types.js';
+import type { ShiftService } from '../../shift/service.js';
+
+export function shiftHandlers(shifts: ShiftService): PartialHandlers {
+  return {
+    'shift.current': () => shifts.current(),
+    'shift.signIn': ({ cashierId, pin }) => shifts.signIn(cashierId, pin),
+    'shift.open': ({ floatFen }) => shifts.open(floatFen),
+    'shift.cashMove': ({ direction, amountFen, reason }) => shifts.cashMove(direction, amountFen, reason),
+    'shift.xReport': () => shifts.xReport(),
+    'shift.close': (p) => shifts.close(p),
+    'shift.report': ({ shiftId }) => shifts.report(shiftId),
+    'shift.dayReport': ({ date }) => shifts.dayReport(date),
+  };
+}
