@@ -448,7 +448,7 @@ export class ShiftService {
           checked += rec.checked;
         }
       }
-      const rest = this.store.gatewayOrders(scope).filter((o) => o.shiftId === null || !reused.has(o.shiftId));
+      const rest = this.store.gatewayOrders(scope, 0, [...reused]);
       const r = await this.reconcile(rest, opts.onProgress);
       diffs.push(...r.diffs);
       checked += r.checked;

@@ -302,10 +302,21 @@ export class ShiftStore {
     return [...out.values()];
   }
 
-  /** The scope's gateway (non-cash) orders with id > afterAttemptId, with their refund sums. */
-  gatewayOrders(scope: Scope, afterAttemptId = 0): JournalOrder[] {
+  /**
+   * The scope's gateway (non-cash) orders with id > afterAttemptId, with their refund sums.
+   * `skipShiftIds`: for a day, shifts whose orders are not wanted (their reconciliation is reused).
+   */
+  gatewayOrders(scope: Scope, afterAttemptId = 0, skipShiftIds: readonly number[] = []): JournalOrder[] {
     const out: JournalOrder[] = [];
-    for (const part of this.scopeParts(scope, 'a')) {
+    let parts = this.scopeParts(scope, 'a');
+    if (scope.kind === 'day' && skipShiftIds.length > 0) {
+      const ids = skipShiftIds.filter((id) => Number.isSafeInteger(id));
+      parts = [
+        { sql: `a.shift_id IN (SELECT id FROM shifts WHERE business_date = ? AND id NOT IN (${ids.map(() => '?').join(', ')}))`, args: [scope.date, ...ids] },
+        parts[1]!,
+      ];
+    }
+    for (const part of parts) {
       const rows = this.db
         .prepare(
           `SELECT a.id AS attemptId, a.shift_id AS shiftId, a.out_trade_no AS outTradeNo, a.channel, a.kind, a.method, a.amount_fen AS amountFen, a.state,
