@@ -4,6 +4,7 @@ import type { PartialHandlers } from '../types.js';
 import type { PrinterService } from '../../printer/service.js';
 import { printOutcomeError } from '../../printer/service.js';
 import type { ShiftService } from '../../shift/service.js';
+import { docRef, type PrintDoc } from '../../printer/documents.js';
 
 export interface PrinterHandlerDeps {
   printer: PrinterService;
@@ -26,7 +27,11 @@ export function printerHandlers(d: PrinterHandlerDeps): PartialHandlers {
     'printer.printReport': async ({ shiftId, date }) => {
       const report = date !== undefined ? await d.shifts.dayReport(date) : shiftId !== undefined ? d.shifts.report(shiftId) : d.shifts.xReport();
       const h = d.header();
-      const o = await d.printer.print({ kind: 'report', report, shopName: h.shopName, terminalId: h.terminalId, printedAt: new Date(now()).toISOString() });
+      const doc: PrintDoc = { kind: 'report', report, shopName: h.shopName, terminalId: h.terminalId, printedAt: new Date(now()).toISOString() };
+      // A Z report is fixed once the shift closed: a second print is a copy and says so. X and
+      // day reports are snapshots of the moment, each print a new one.
+      if (report.title === 'Z' && d.printer.jobs({ ref: docRef(doc), states: ['printed'], limit: 1 }).length > 0) doc.reprint = true;
+      const o = await d.printer.print(doc);
       if (!o.ok) throw printOutcomeError(o);
       return { jobId: o.jobId };
     },

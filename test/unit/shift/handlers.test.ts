@@ -53,11 +53,14 @@ describe('shift.* and printer.* over the dispatcher', () => {
     expect(await call('shift.report', { shiftId: 1 })).toEqual(closed);
     expect(await call('printer.printReport', { shiftId: 1 })).toEqual({ ok: true, value: { jobId: 2 } });
     expect(printed().text).toContain('交班报表（Z）');
-    expect(await call('printer.printReport', { date: '2026-11-24' })).toEqual({ ok: true, value: { jobId: 3 } });
+    expect(printed().text).not.toContain('重印');
+    expect(await call('printer.printReport', { shiftId: 1 })).toEqual({ ok: true, value: { jobId: 3 } });
+    expect(printed().text.split('交班报表（Z）')[2]).toContain('** 重印 **');
+    expect(await call('printer.printReport', { date: '2026-11-24' })).toEqual({ ok: true, value: { jobId: 4 } });
     expect(printed().text).toContain('日结报表');
 
     // Never printed before (no job): built from the journal, marked as a reprint, no drawer kick.
-    expect(await call('printer.reprint', { outTradeNo: cashNo })).toEqual({ ok: true, value: { jobId: 4 } });
+    expect(await call('printer.reprint', { outTradeNo: cashNo })).toEqual({ ok: true, value: { jobId: 5 } });
     const jobs = printer.jobs({ limit: 10 });
     expect(jobs[0]).toMatchObject({ kind: 'receipt', ref: cashNo, state: 'printed' });
     expect(printed().text).toContain('** 重印 **');
