@@ -481,6 +481,10 @@ export class PaymentEngine extends EventEmitter {
       return;
     }
     if (!REVERSIBLE_CHANNELS.has(cur.channel)) {
+      if (v.kind === 'not_found') {
+        // Past the deadline and the gateway has no such order: the create never got there.
+        return void this.commit(cur, 'closed', { source: 'query', reason: 'the gateway has no such order: nothing was charged', reasonCode: 'not_found' });
+      }
       // Cannot be reversed: keep asking, less often, until the gateway closes it (or says paid).
       const delay = backoffMs(this.cfg.reverseBackoff, row.tries);
       if (cur.reasonCode !== 'cancelled' && cur.reasonCode !== 'expired_waiting') {

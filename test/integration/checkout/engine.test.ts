@@ -167,6 +167,24 @@ describe('QR / link payment', () => {
     expect(done.state).toBe('closed');
     expect(r.sandbox.ledger.order(v.outTradeNo)).toMatchObject({ state: 'closed', closedBy: 'expire' });
   });
+
+  it('a channel without reverse whose create never reached the gateway is closed as not found', async () => {
+    let dropped = 0;
+    const fetchImpl: typeof fetch = (input, init) => {
+      if (dropped === 0 && String(init?.body ?? '').includes('method=qq.unified')) {
+        dropped++;
+        return Promise.reject(new TypeError('fetch failed (ECONNRESET)'));
+      }
+      return fetch(input, init);
+    };
+    const r = await rigged({ fetchImpl });
+    const v = await r.engine.startQr({ amountFen: 100, method: 'qq.unified' });
+    expect(v).toMatchObject({ state: 'pending', qrUrl: null, reasonCode: 'create_unknown' });
+    expect(r.engine.current()?.secondsLeft).toBe(0);
+    const done = await r.waitFor(v.outTradeNo, isFinal);
+    expect(done).toMatchObject({ state: 'closed', reasonCode: 'not_found' });
+    expect(r.sandbox.ledger.order(v.outTradeNo)).toBeNull();
+  });
 });
 
 describe('refunds, reverse, cash', () => {
