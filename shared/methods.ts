@@ -526,7 +526,7 @@ export function validateParams(name: string, params: unknown, opts: ValidateOpti
     if (broken) issues.push({ field: f.name, rule: broken });
   }
   if ((opts.unknownKeys ?? 'refuse') === 'refuse') {
-    const known = new Set(variant.params.map((f) => f.name));
+    const known = paramNames(variant);
     for (const key of Object.keys(params)) {
       if (!known.has(key) && !isEmpty(params[key])) {
         issues.push({ field: key, rule: `not a parameter of ${name}${variant.id === 'unionpay' ? ' [银联]' : ''}` });
@@ -612,8 +612,22 @@ function fromWireValue(f: FieldSpec, v: unknown, isResult: boolean): ValueConv {
   }
 }
 
+const RESULT_FIELDS_CACHE = new WeakMap<VariantSpec, readonly FieldSpec[]>();
+const PARAM_NAMES_CACHE = new WeakMap<VariantSpec, ReadonlySet<string>>();
+
+function paramNames(variant: VariantSpec): ReadonlySet<string> {
+  let names = PARAM_NAMES_CACHE.get(variant);
+  if (!names) {
+    names = new Set(variant.params.map((f) => f.name));
+    PARAM_NAMES_CACHE.set(variant, names);
+  }
+  return names;
+}
+
 /** The result fields a client reads for a variant: its own, plus the other variants' as optional. */
-export function resultFields(spec: MethodSpec, variant: VariantSpec): FieldSpec[] {
+export function resultFields(spec: MethodSpec, variant: VariantSpec): readonly FieldSpec[] {
+  const cached = RESULT_FIELDS_CACHE.get(variant);
+  if (cached) return cached;
   const fields = [...variant.result];
   const seen = new Set(fields.map((f) => f.name));
   for (const v of spec.variants) {
@@ -624,6 +638,7 @@ export function resultFields(spec: MethodSpec, variant: VariantSpec): FieldSpec[
       fields.push({ ...f, presence: 'optional' });
     }
   }
+  RESULT_FIELDS_CACHE.set(variant, fields);
   return fields;
 }
 

@@ -42,8 +42,13 @@ export function signEnvelope(appId: string, method: string, content: string, sig
   return fields;
 }
 
+/** application/x-www-form-urlencoded, UTF-8 (what URLSearchParams writes, without its cost). */
 export function formBody(fields: Readonly<Record<string, string>>): string {
-  return new URLSearchParams(fields).toString();
+  let out = '';
+  for (const k of Object.keys(fields)) {
+    out += `${out === '' ? '' : '&'}${encodeURIComponent(k)}=${encodeURIComponent(fields[k]!)}`;
+  }
+  return out;
 }
 
 export function prepareRequest(method: MethodName, params: unknown, appId: string, signer: Signer): Prepared {

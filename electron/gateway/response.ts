@@ -39,7 +39,8 @@ export function parseEnvelope(text: string): EnvelopeParse {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, reason: 'answer is not a JSON object' };
   const obj = data as Record<string, unknown>;
   const fields: Record<string, SignValue> = {};
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k in obj) {
+    const v = obj[k];
     if (v !== null && typeof v === 'object') return { ok: false, reason: `answer field ${k} is not a plain value` };
     fields[k] = v as SignValue;
   }

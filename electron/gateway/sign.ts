@@ -2,7 +2,7 @@
 // or SHA256withRSA (PKCS#1 v1.5, base64) over the canonical string. The canonical string itself
 // is built by shared/canonical.ts. Secrets and keys are held in closures and never printed:
 // every error raised here is our own text, never the key material or the input that carried it.
-import { createHash, createPrivateKey, createPublicKey, createSign, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, hash as oneShotHash, createPublicKey, createSign, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { canonicalString, md5SignInput, type SignValue } from '../../shared/canonical.js';
 
 export type SignType = 'MD5' | 'RSA';
@@ -12,8 +12,11 @@ export class SignKeyError extends Error {
   override name = 'SignKeyError';
 }
 
+// crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per signature.
+const hasOneShot = typeof oneShotHash === 'function';
+
 export function md5Hex(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
+  return hasOneShot ? oneShotHash('md5', text, 'hex') : createHash('md5').update(text, 'utf8').digest('hex');
 }
 
 export function signMd5(fields: SignFields, secret: string): string {
@@ -22,9 +25,10 @@ export function signMd5(fields: SignFields, secret: string): string {
 
 /** Case-insensitive, constant-time comparison of a received MD5 signature. */
 export function verifyMd5(fields: SignFields, secret: string, sign: unknown): boolean {
-  if (typeof sign !== 'string' || !/^[0-9a-fA-F]{32}$/.test(sign)) return false;
-  const expected = Buffer.from(signMd5(fields, secret), 'ascii');
-  return timingSafeEqual(expected, Buffer.from(sign.toLowerCase(), 'ascii'));
+  if (typeof sign !== 'string' || sign.length !== 32) return false;
+  const expected = Buffer.from(signMd5(fields, secret), 'latin1');
+  const given = Buffer.from(sign.toLowerCase(), 'latin1');
+  return given.length === 32 && timingSafeEqual(expected, given);
 }
 
 /** Parses a PEM private key once; the error never quotes the PEM. */

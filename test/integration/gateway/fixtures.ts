@@ -64,11 +64,11 @@ export const LINK_METHODS: MethodName[] = [
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until check() is truthy or the limit passes. */
-export async function until<T>(check: () => T | Promise<T>, limitMs = 5000, stepMs = 10): Promise<T> {
+export async function until<T>(check: () => T | Promise<T>, limitMs = 5000, stepMs = 10): Promise<Exclude<T, null | undefined | false>> {
   const end = Date.now() + limitMs;
   for (;;) {
     const v = await check();
-    if (v) return v;
+    if (v) return v as Exclude<T, null | undefined | false>;
     if (Date.now() > end) throw new Error(`condition not met within ${limitMs} ms`);
     await sleep(stepMs);
   }

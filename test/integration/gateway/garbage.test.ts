@@ -39,8 +39,9 @@ const json = (res: ServerResponse, body: string, status = 200) => {
 const goodContent = JSON.stringify({ balance: 1, freeze: 0, unliquidated: 0 });
 const signed = (fields: Record<string, string | number>) => JSON.stringify({ ...fields, sign_type: 'MD5', sign: signer.sign(fields) });
 
+let fetchImpl: typeof fetch | undefined;
 function clientFor(timeoutMs = 2000): GatewayClient {
-  return createGatewayClient({ gatewayUrl: url, appId: 'app', signType: 'MD5', secret: SECRET, timeoutMs });
+  return createGatewayClient({ gatewayUrl: url, appId: 'app', signType: 'MD5', secret: SECRET, timeoutMs, ...(fetchImpl ? { fetchImpl } : {}) });
 }
 async function balanceWith(handler: (res: ServerResponse) => void, opts: { timeoutMs?: number; signal?: AbortSignal } = {}) {
   reply = handler;
@@ -49,7 +50,12 @@ async function balanceWith(handler: (res: ServerResponse) => void, opts: { timeo
   return o;
 }
 
-describe('garbage answers are unknown, with a reason', () => {
+// Both transports: node:http (the default) and fetch (when a fetchImpl is configured).
+describe.each([['node:http', undefined], ['fetch', fetch]] as const)('garbage answers are unknown, with a reason (%s)', (_t, impl) => {
+  beforeAll(() => {
+    fetchImpl = impl;
+  });
+
   it('sanity: a good signed answer is ok', async () => {
     expect(await balanceWith((res) => json(res, signed({ code: 0, msg: '成功', content: goodContent })))).toEqual({ kind: 'ok', result: { balance: 100, freeze: 0, unliquidated: 0 } }); // 1 yuan = 100 fen
   });
@@ -104,7 +110,7 @@ describe('garbage answers are unknown, with a reason', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    const c = createGatewayClient({ gatewayUrl: `http://127.0.0.1:${port}/gateway`, appId: 'app', signType: 'MD5', secret: SECRET });
+    const c = createGatewayClient({ gatewayUrl: `http://127.0.0.1:${port}/gateway`, appId: 'app', signType: 'MD5', secret: SECRET, ...(fetchImpl ? { fetchImpl } : {}) });
     const o = await c.call('merchant.balance', { merchant_no: 'M1' });
     expect(o).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('ECONNREFUSED') });
   });

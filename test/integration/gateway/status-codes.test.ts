@@ -86,7 +86,7 @@ describe('produced and recognised', () => {
       return fetch(u, i);
     };
     const c = createGatewayClient({ gatewayUrl: sb.gatewayUrl, appId: sb.appId, signType: 'MD5', secret: sb.secret, fetchImpl: counting });
-    const o = await c.call('weixin.scan_qr_code_pay', { ...(scanParams('weixin', sb.merchantNo, 1).params as never), auth_code: '999' });
+    const o = await c.call('weixin.scan_qr_code_pay', { ...scanParams('weixin', sb.merchantNo, 1).params, auth_code: '999' } as never);
     expect(o).toMatchObject({ kind: 'rejected', code: 10008, message: expect.stringMatching(/^auth_code: not a WeChat/), content: { local: true } });
     expect(sent).toBe(0);
   });
