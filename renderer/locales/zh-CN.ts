@@ -137,7 +137,7 @@ export default {
   'waiting.refunded.title': '已撤销，款项已退回',
   'waiting.refunded.hint': '',
   'waiting.seconds': '秒',
-  'waiting.neverFailed': '这不是失败：请勿让顾客重复付款，结果会自动更新',
+  'waiting.neverFailed': '请勿让顾客重复付款：结果查到后这里会自动更新',
   'cancel.button': '撤销这笔',
   'cancel.question': '撤销这笔支付？',
   'cancel.explain': '如果顾客已经付款，款项会原路退回顾客。',

@@ -340,7 +340,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
   /** After a reload of the window: the payment still running at this till, if any. */
   async function resume(): Promise<void> {
     const r = await invoke('checkout.current', {});
-    if (r.ok && r.value && phase.value === 'entry') applyView(r.value);
+    // The engine also answers its last attempt once final: only one still running is resumed.
+    if (r.ok && r.value && !isFinalAttemptState(r.value.state) && phase.value === 'entry') applyView(r.value);
   }
 
   onEvent('payment.progress', (v) => {

@@ -31,7 +31,7 @@ export const useCustomerStore = defineStore('customer', () => {
 
   async function load(): Promise<void> {
     const r = await invoke('checkout.current', {});
-    if (r.ok && r.value) show(r.value);
+    if (r.ok && r.value && !isFinalAttemptState(r.value.state)) show(r.value);
   }
 
   onEvent('payment.progress', show);

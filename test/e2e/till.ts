@@ -2,8 +2,9 @@
 // keyboard input the way a cashier and a keyboard-wedge gun type, and the sandbox's codes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { tempDataDir } from './browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { openTill, tempDataDir } from './browser.js';
+import { runHostedTill, type HostedTill } from '../../electron/host/run.js';
 
 /** A human's keys are farther apart than this; a wedge gun's much closer (see WEDGE_GAP_MS). */
 export const HUMAN_KEY_DELAY_MS = 160;
@@ -40,4 +41,34 @@ export async function wedgeScan(page: Page, code: string): Promise<void> {
   await page.waitForTimeout(WEDGE_GAP_MS * 2);
   await page.keyboard.type(code, { delay: 0 });
   await page.keyboard.press('Enter');
+}
+
+/**
+ * The payment tills' pace: the sandbox's scripted customers run at 0.3 (a "10 s" confirmation takes
+ * 3 s), the engine asks every 2 s so "still checking" stays on screen long enough to be seen, and
+ * a request waits at most 2 s. The 45 s deadline stays: the countdown is the real one.
+ */
+export const PAY_TILL = {
+  sandboxTimeScale: 0.3,
+  engineConfig: { queryIntervalMs: 2_000, requestTimeoutMs: 2_000, payDeadlineMs: 45_000, tickMs: 1_000, reconcileIntervalMs: 1_000 },
+} as const;
+
+export async function startPayTill(name: string, settings: Record<string, unknown> = {}): Promise<HostedTill & { dataDir: string }> {
+  const dataDir = dataDirWith(name, settings);
+  const till = await runHostedTill({ dataDir, log: () => {}, ...PAY_TILL, engineConfig: { ...PAY_TILL.engineConfig } });
+  return Object.assign(till, { dataDir });
+}
+
+/** The till's checkout screen, ready for keys. */
+export async function openCheckout(browser: Browser, till: HostedTill): Promise<Page> {
+  const page = await openTill(browser, till);
+  await page.getByTestId('keypad').waitFor();
+  // The wedge is attached once the settings arrived; give it that moment.
+  await page.waitForTimeout(300);
+  return page;
+}
+
+export async function resultOutcome(page: Page): Promise<string | null> {
+  const el = page.getByTestId('result');
+  return (await el.count()) ? el.getAttribute('data-outcome') : null;
 }
