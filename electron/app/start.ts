@@ -20,6 +20,13 @@ import { PaymentEngine, type EngineConfig } from '../checkout/engine.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { ScannerManager } from '../scanner/manager.js';
 import { openGatewayLink, type GatewayLink } from './gateway-link.js';
+import { ShiftService } from '../shift/service.js';
+import { shiftHandlers } from '../ipc/handlers/shift.js';
+import { printerHandlers } from '../ipc/handlers/printer.js';
+import { PrinterService } from '../printer/service.js';
+import { SqlitePrintJobStore } from '../printer/sqlite-jobs.js';
+import { printerConfigFromSettings } from '../printer/config.js';
+import { printReceiptsOnPaid, receiptFromJournal, type DocHeader } from '../printer/from-journal.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -76,6 +83,27 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const journal = Journal.open({ path: join(opts.dataDir, 'journal.sqlite'), terminalId: settings.get().terminalId });
   const scanners = new ScannerManager({ log });
   const stopForwarding = forwardScannerEvents(scanners, bus);
+  const header = (): DocHeader & { terminalId: string } => ({ shopName: settings.get().shopName, terminalId: settings.get().terminalId });
+  const shifts = new ShiftService({
+    journal,
+    gateway: null,
+    merchantNo: '',
+    checkManagerPin: (p) => pin.check(p),
+    varianceThresholdFen: () => settings.get().varianceThresholdFen,
+    log,
+  });
+  const printerConfig = (s: Settings) => {
+    const r = printerConfigFromSettings(s);
+    if (!r.ok) throw new PosError('invalid_settings', r.issues.map((i) => i.message).join('; '), { issues: r.issues });
+    return r.config;
+  };
+  let initialPrinter = null;
+  try {
+    initialPrinter = printerConfig(settings.get());
+  } catch (err) {
+    log(`printer: ${(err as Error).message}`);
+  }
+  const printer = new PrinterService({ store: new SqlitePrintJobStore(journal.db), config: initialPrinter, log, receiptFor: (no) => receiptFromJournal(journal, no, header()) });
 
   /** Gateway link + engine + callback receiver, built from the settings of the moment. */
   async function openPaymentSide(s: Settings): Promise<PaymentSide> {
@@ -101,17 +129,22 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         merchantNo: link.merchantNo,
         terminalId: s.terminalId,
         notifyUrl,
+        currentShiftId: () => shifts.currentShiftId(),
         config: { queryIntervalMs: s.queryIntervalMs, payDeadlineMs: s.payDeadlineMs, requestTimeoutMs: s.requestTimeoutMs, ...opts.engineConfig },
         log,
       });
       engine.on('progress', (view) => bus.emit('payment.progress', view));
       engine.on('online', (e) => bus.emit('gateway.online', e));
       const running = engine;
+      // A receipt for every paid order (the drawer opens on cash only); printer trouble never blocks a sale.
+      const stopReceipts = printReceiptsOnPaid(running, printer, journal, header, log);
+      shifts.setGateway(link.client, link.merchantNo);
       return {
         link,
         engine: running,
         notify,
         close: async () => {
+          stopReceipts();
           await running.stop();
           await notify?.close();
           await link.close();
@@ -162,10 +195,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       if (gatewayChanges && journal.openAttempts().length > 0) {
         throw new PosError('conflict', 'gateway settings can change only when every payment is settled: settle the open orders in History first');
       }
-      return gatewayChanges;
+      return { gatewayChanges, printer: printerConfig(next) };
     },
-    afterSave: async (gatewayChanged) => {
-      if (gatewayChanged) {
+    afterSave: async ({ gatewayChanges, printer: nextPrinter }) => {
+      printer.configure(nextPrinter);
+      if (gatewayChanges) {
         const old = side;
         await old.close();
         side = await openPaymentSide(settings.get());
@@ -175,7 +209,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     },
   });
 
-  const handlers = assembleHandlers([baseApp, checkoutHandlers(runtime), merchantHandlers(runtime), scannerHandlers(scanners)]);
+  const handlers = assembleHandlers([baseApp, checkoutHandlers(runtime), merchantHandlers(runtime), scannerHandlers(scanners), shiftHandlers(shifts), printerHandlers({ printer, shifts, header })]);
   return {
     runtime,
     handlers,
@@ -183,6 +217,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       stopForwarding();
       await scanners.close();
       await side.close();
+      await printer.idle();
       journal.close();
     },
   };

@@ -1,7 +1,8 @@
 // The whole till under Node, through the one handler table the renderer uses: real journal file,
 // real embedded sandbox gateway over HTTP, real payment engine.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { decodeToPrinted } from '../../../electron/printer/decode.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../../electron/app/start.js';
@@ -81,5 +82,27 @@ describe('the wired till', () => {
     const second = await start(first.dataDir);
     expect(await settled(second.app, slow.outTradeNo)).toBe('paid');
     expect(second.app.runtime.gateway().sandbox!.ledger.order(slow.outTradeNo)).toMatchObject({ amountFen: 777 });
+  });
+});
+
+describe('receipts in the wired till', () => {
+  it('prints a receipt for each paid order, kicks the drawer on cash only, and refuses a bad printer setting', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pos-till-'));
+    const out = join(dataDir, 'printer.bin');
+    const { app } = await start(dataDir);
+    await call(app, 'settings.save', { values: { printer: `file:${out}`, paperWidthMm: 58 }, managerPin: '0000' });
+    const refused = await dispatch(app.handlers, 'settings.save', { values: { printer: 'lpt1' }, managerPin: '0000' }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_settings' } });
+    expect((await call(app, 'settings.get', {})).values.printer).toBe(`file:${out}`);
+
+    const paid = await call(app, 'checkout.scan', { amountFen: 1999, authCode: '134567890123456700' });
+    await call(app, 'checkout.cash', { amountFen: 1250, tenderedFen: 2000 });
+    for (let i = 0; i < 100 && (!existsSync(out) || decodeToPrinted(readFileSync(out)).drawerKicks.length === 0); i++) await new Promise((r) => setTimeout(r, 50));
+    const printed = decodeToPrinted(readFileSync(out));
+    const text = printed.lines.map((l) => l.text).join('\n');
+    expect(text).toContain(paid.outTradeNo);
+    expect(text).toContain('19.99');
+    expect(text).toContain('12.50');
+    expect(printed.drawerKicks).toHaveLength(1);
   });
 });
