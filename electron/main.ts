@@ -7,6 +7,7 @@ import { startApp, type RunningApp } from './app/start.js';
 import { dispatch } from './ipc/dispatch.js';
 import { SQLITE_BINDING_ENV } from './app/native.js';
 import { createSecretStore } from './shell/secrets.js';
+import { electronPdfRenderer } from './shell/pdf.js';
 import { isTrustedFrame, lockDownSessions, openCashierWindow, openCustomerWindow } from './shell/windows.js';
 
 export const INVOKE_CHANNEL = 'pos:invoke';
@@ -28,7 +29,14 @@ async function boot(): Promise<void> {
   if (binding) process.env[SQLITE_BINDING_ENV] = binding;
   lockDownSessions();
   const dataDir = app.getPath('userData');
-  till = await startApp({ dataDir, shell: 'electron', version: app.getVersion(), secrets: createSecretStore(dataDir) });
+  till = await startApp({
+    dataDir,
+    shell: 'electron',
+    version: app.getVersion(),
+    secrets: createSecretStore(dataDir),
+    exportDir: join(app.getPath('documents'), 'Counter POS'),
+    renderPdf: electronPdfRenderer,
+  });
   const running = till;
 
   ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {

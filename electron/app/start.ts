@@ -26,6 +26,7 @@ import { printerHandlers } from '../ipc/handlers/printer.js';
 import { PrinterService } from '../printer/service.js';
 import { SqlitePrintJobStore } from '../printer/sqlite-jobs.js';
 import { printerConfigFromSettings } from '../printer/config.js';
+import { exportHandlers, type PdfRenderer } from '../ipc/handlers/export.js';
 import { printReceiptsOnPaid, receiptFromJournal, type DocHeader } from '../printer/from-journal.js';
 
 export interface StartOptions {
@@ -37,6 +38,10 @@ export interface StartOptions {
   /** Tests: sandbox seconds per real second, and faster engine timings. */
   sandboxTimeScale?: number;
   engineConfig?: Partial<EngineConfig>;
+  /** Where CSV/PDF reports go (default: exports/ in the data directory). */
+  exportDir?: string;
+  /** Renders report HTML to PDF (Electron's printToPDF, or a Chromium); null: PDF export unavailable. */
+  renderPdf?: PdfRenderer | null;
 }
 
 export interface RunningApp {
@@ -104,6 +109,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     log(`printer: ${(err as Error).message}`);
   }
   const printer = new PrinterService({ store: new SqlitePrintJobStore(journal.db), config: initialPrinter, log, receiptFor: (no) => receiptFromJournal(journal, no, header()) });
+  // Jobs cut short by a crash or power loss are marked failed, so the cashier can retry them.
+  const interrupted = printer.recoverInterrupted();
+  if (interrupted > 0) log(`printer: ${interrupted} print job(s) were interrupted; they can be retried`);
 
   /** Gateway link + engine + callback receiver, built from the settings of the moment. */
   async function openPaymentSide(s: Settings): Promise<PaymentSide> {
@@ -209,7 +217,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     },
   });
 
-  const handlers = assembleHandlers([baseApp, checkoutHandlers(runtime), merchantHandlers(runtime), scannerHandlers(scanners), shiftHandlers(shifts), printerHandlers({ printer, shifts, header })]);
+  const handlers = assembleHandlers([
+    baseApp, checkoutHandlers(runtime), merchantHandlers(runtime), scannerHandlers(scanners), shiftHandlers(shifts),
+    printerHandlers({ printer, shifts, header }),
+    exportHandlers({ shifts, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
+  ]);
   return {
     runtime,
     handlers,

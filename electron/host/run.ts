@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startApp, type RunningApp, type StartOptions } from '../app/start.js';
 import { FileSecretStore } from '../settings/store.js';
 import { startHost, type RunningHost } from './server.js';
+import { chromiumPdfRenderer } from './pdf.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -34,6 +35,7 @@ export async function runHostedTill(opts: { dataDir: string; port?: number; log?
     log: opts.log,
     sandboxTimeScale: opts.sandboxTimeScale,
     engineConfig: opts.engineConfig,
+    renderPdf: chromiumPdfRenderer(),
   });
   const host = await startHost({ app, rendererDir: join(REPO_ROOT, 'dist', 'renderer'), port: opts.port, log: opts.log }).catch(async (err: unknown) => {
     await app.close();

@@ -119,11 +119,26 @@ export const invokeSchemas = {
   }),
   'shift.report': z.strictObject({ shiftId: z.number().int().min(1) }),
   'shift.dayReport': z.strictObject({ date: isoDate }),
+  /** Cashiers of this till (a new till has none: the manager adds them). */
+  'shift.cashiers': empty,
+  'shift.addCashier': z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 of A-Z a-z 0-9 _ -'),
+    name: z.string().trim().min(1, 'must not be empty').max(32, 'must be at most 32 characters'),
+    role: z.enum(['cashier', 'manager']).optional(),
+    pin,
+    managerPin: pin,
+  }),
+  'shift.session': empty,
+  'shift.signOut': empty,
+  /** Writes the report of a shift (Z/X) or a day as CSV or PDF into the till's export folder. */
+  'shift.export': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional(), format: z.enum(['csv', 'pdf']) }),
 
   // --- printing (issue 7) ---
   'printer.status': empty,
   'printer.reprint': z.strictObject({ outTradeNo }),
   'printer.printReport': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional() }),
+  /** Prints again every journaled job that failed (paper out, printer off…). */
+  'printer.retryFailed': empty,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeSchemas;
@@ -297,6 +312,20 @@ export interface ShiftReport {
   reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number } | null;
 }
 
+export interface CashierView {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  active: boolean;
+  locked: boolean;
+}
+
+export interface ExportResult {
+  path: string;
+  fileName: string;
+  bytes: number;
+}
+
 export interface PrinterStatus {
   configured: boolean;
   online: boolean;
@@ -331,9 +360,15 @@ export interface InvokeResults {
   'shift.close': ShiftReport;
   'shift.report': ShiftReport;
   'shift.dayReport': ShiftReport;
+  'shift.cashiers': CashierView[];
+  'shift.addCashier': CashierView;
+  'shift.session': { cashierId: string; name: string } | null;
+  'shift.signOut': null;
+  'shift.export': ExportResult;
   'printer.status': PrinterStatus;
   'printer.reprint': { jobId: number };
   'printer.printReport': { jobId: number };
+  'printer.retryFailed': { retried: number; printed: number };
 }
 
 // Every channel has a result type, and every result type a channel.

@@ -18,6 +18,10 @@ export function printerHandlers(d: PrinterHandlerDeps): PartialHandlers {
   const now = d.now ?? Date.now;
   return {
     'printer.status': () => d.printer.status(),
+    'printer.retryFailed': async () => {
+      const outcomes = await d.printer.retryFailed();
+      return { retried: outcomes.length, printed: outcomes.filter((o) => o.ok).length };
+    },
     'printer.reprint': async ({ outTradeNo }) => {
       const o = await d.printer.reprint(outTradeNo);
       if (!o.ok) throw printOutcomeError(o);

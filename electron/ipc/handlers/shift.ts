@@ -14,5 +14,15 @@ export function shiftHandlers(shifts: ShiftService): PartialHandlers {
     'shift.close': (p) => shifts.close(p),
     'shift.report': ({ shiftId }) => shifts.report(shiftId),
     'shift.dayReport': ({ date }) => shifts.dayReport(date),
+    'shift.cashiers': () => shifts.listCashiers(),
+    'shift.addCashier': ({ managerPin, ...cashier }) => shifts.addCashier(cashier, managerPin),
+    'shift.session': () => {
+      const s = shifts.signedIn();
+      return s ? { cashierId: s.cashierId, name: s.name } : null;
+    },
+    'shift.signOut': () => {
+      shifts.signOut();
+      return null;
+    },
   };
 }

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { decodeToPrinted } from '../../../electron/printer/decode.js';
+import { chromiumPdfRenderer } from '../../../electron/host/pdf.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../../electron/app/start.js';
@@ -15,7 +16,7 @@ const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 1_0
 const apps: RunningApp[] = [];
 
 async function start(dataDir = mkdtempSync(join(tmpdir(), 'pos-till-')), sandboxTimeScale = 0.01) {
-  const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: () => {}, sandboxTimeScale, engineConfig: FAST });
+  const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: () => {}, sandboxTimeScale, engineConfig: FAST, renderPdf: chromiumPdfRenderer() });
   apps.push(app);
   return { app, dataDir };
 }
@@ -104,5 +105,33 @@ describe('receipts in the wired till', () => {
     expect(text).toContain('19.99');
     expect(text).toContain('12.50');
     expect(printed.drawerKicks).toHaveLength(1);
+  });
+});
+
+describe('shifts in the wired till', () => {
+  it('lets the manager add a cashier, who signs in, opens a shift, sells, closes a matching Z and exports it', async () => {
+    const { app, dataDir } = await start();
+    expect(await call(app, 'shift.cashiers', {})).toEqual([]);
+    const refused = await dispatch(app.handlers, 'shift.addCashier', { id: 'c1', name: '小王', pin: '1357', managerPin: '9999' }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'pin_required' } });
+    await call(app, 'shift.addCashier', { id: 'c1', name: '小王', pin: '1357', managerPin: '0000' });
+    expect(await call(app, 'shift.session', {})).toBeNull();
+    await call(app, 'shift.signIn', { cashierId: 'c1', pin: '1357' });
+    expect(await call(app, 'shift.session', {})).toEqual({ cashierId: 'c1', name: '小王' });
+    const shift = await call(app, 'shift.open', { floatFen: 10_000 });
+
+    await call(app, 'checkout.scan', { amountFen: 1999, authCode: '134567890123456700' });
+    await call(app, 'checkout.cash', { amountFen: 1250, tenderedFen: 2000 });
+    const z = await call(app, 'shift.close', { countedFen: 11_250 });
+    expect(z).toMatchObject({ title: 'Z', totalNetFen: 3249, reconciliation: { matches: true, diffs: [] }, cash: { expectedFen: 11_250, varianceFen: 0 } });
+    expect(z.channels.find((c) => c.channel === 'weixin')).toMatchObject({ salesCount: 1, salesFen: 1999 });
+
+    const csv = await call(app, 'shift.export', { shiftId: shift.shiftId, format: 'csv' });
+    expect(csv.path.startsWith(join(dataDir, 'exports'))).toBe(true);
+    expect(readFileSync(csv.path, 'utf8')).toContain('19.99');
+    const pdf = await call(app, 'shift.export', { shiftId: shift.shiftId, format: 'pdf' });
+    expect(readFileSync(pdf.path).subarray(0, 5).toString()).toBe('%PDF-');
+    await call(app, 'shift.signOut', {});
+    expect(await call(app, 'shift.session', {})).toBeNull();
   });
 });
