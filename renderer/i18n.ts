@@ -1,7 +1,13 @@
 // A small translator: locale files are plain objects with the same keys; zh-CN is the default.
 import { computed, ref } from 'vue';
-import zh from './locales/zh-CN';
-import en from './locales/en';
+import zhMain from './locales/zh-CN';
+import enMain from './locales/en';
+import zhShift from './locales/shift.zh-CN';
+import enShift from './locales/shift.en';
+
+// Each room of the renderer keeps its strings in its own pair of files; the pairs are merged here.
+const zh = { ...zhMain, ...zhShift };
+const en = { ...enMain, ...enShift };
 
 export type Language = 'zh-CN' | 'en';
 export type MessageKey = keyof typeof zh;
