@@ -37,6 +37,14 @@ export function formatTime(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** "01-31 14:05" for tables, where the year and seconds only cost width. */
+export function formatTimeShort(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 /** Today as yyyy-MM-dd in local time (the history filter's default). */
 export function todayIso(now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');

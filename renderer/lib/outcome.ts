@@ -4,7 +4,8 @@
 import { ATTEMPT_STATE_RANK, isFinalAttemptState, type AttemptState } from '../../shared/payment';
 import type { PaymentView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
-import type { MessageKey } from '../i18n';
+import { language, type Language, type MessageKey } from '../i18n';
+import { statusMessage } from '../../shared/status-codes';
 
 export type Outcome =
   /** Journaled, the request is on its way. */
@@ -122,10 +123,14 @@ export function explainError(error: IpcError): Explanation {
  * One line for an error shown inline (a dialog, an action): the plain words in the screen's
  * language, then main's own message for the record. A PIN refusal needs no record.
  */
-export function errorLine(error: IpcError, tr: (key: MessageKey, params?: Record<string, string | number>) => string): string {
+export function errorLine(error: IpcError, tr: (key: MessageKey, params?: Record<string, string | number>) => string, lang: Language = language.value): string {
   if (error.code === 'pin_required') {
     if (/locked/i.test(error.message)) return tr('pin.locked', { detail: error.message.replace(/^.*?try again in /, '') });
     return /required/i.test(error.message) ? tr('pin.rule') : tr('pin.wrong');
+  }
+  // The gateway refused: its own status text (the table of the API document) says it best.
+  if (error.code === 'rejected' && error.gatewayCode !== undefined) {
+    return `${statusMessage(error.gatewayCode, lang === 'zh-CN' ? 'zh' : 'en')}（${error.gatewayCode}）`;
   }
   return `${tr(explainError(error).what)}（${error.message}）`;
 }
