@@ -81,6 +81,40 @@ describe('history', () => {
   });
 });
 
+describe('history actions on a payment still open', () => {
+  it('queries a waiting QR order now, then reverses it with the manager PIN', async () => {
+    const page = await openCheckout(browser, till);
+    await typeAmount(page, '6.6');
+    await page.keyboard.press('F2');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('qr-code').first().waitFor();
+    const no = ((await page.getByTestId('waiting').locator('.order-no').textContent()) ?? '').split(' ').pop()!;
+    // The cashier looks it up in 订单 while the customer hesitates.
+    await page.getByTestId('nav-history').click();
+    await page.getByTestId('filter-no').fill(no);
+    await page.getByTestId('history-search').click();
+    await page.locator(`tr[data-out-trade-no="${no}"]`).click();
+    await page.getByTestId('order-detail').waitFor();
+    expect(await text(page, 'detail-state')).toBe('确认中');
+    await page.getByTestId('query-now').click();
+    await expect.poll(() => text(page, 'action-done')).toBe('已向网关查询，状态已更新');
+    await page.getByTestId('reverse').click();
+    await page.getByTestId('pin-input').fill(DEFAULT_PIN);
+    await screenshot(page, 'history-reverse-pin');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId('pin-dialog').waitFor({ state: 'detached' });
+    await expect.poll(async () => {
+      await page.locator(`tr[data-out-trade-no="${no}"]`).click();
+      return text(page, 'detail-state');
+    }, { timeout: 15_000 }).toBe('已关闭');
+    // Back at the checkout, the waiting screen has become the result.
+    await page.getByTestId('nav-checkout').click();
+    await page.getByTestId('result').waitFor();
+    expect(await page.getByTestId('result').getAttribute('data-outcome')).toBe('closed');
+    await page.close();
+  });
+});
+
 describe('merchant', () => {
   it('shows the balance and takes a withdrawal behind the manager PIN', async () => {
     // The sandbox settles T+1: let that day pass, so the history test's sales are withdrawable.
