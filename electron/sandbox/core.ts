@@ -377,11 +377,8 @@ export class GatewayCore {
     if (refundable <= 0) return answer(STATUS.INVALID_PARAM, `out_trade_no: ${outTradeNo} is refunded in full already`);
     const amount = requested ?? refundable;
     if (amount > refundable) return answer(STATUS.INVALID_PARAM, `refund_fee: must be at most the refundable ${(refundable / 100).toFixed(2)}`);
-    if (o.settled) {
-      const need = amount - Math.floor((o.feeFen * amount) / o.amountFen);
-      const bal = this.o.ledger.balances(o.merchantNo);
-      if (bal.balanceFen < need) return answer(STATUS.WITHDRAW_BALANCE_LOW, `the refund needs ${(need / 100).toFixed(2)} of settled balance`);
-    }
+    const shortfall = this.o.ledger.refundShortfall(o, amount);
+    if (shortfall !== null) return answer(STATUS.WITHDRAW_BALANCE_LOW, `the refund needs ${(shortfall / 100).toFixed(2)} of settled balance`);
     this.o.ledger.insertRefund(o, outRefundNo, amount, 'refund', typeof p['refund_reason'] === 'string' ? p['refund_reason'] : null);
     this.o.log?.(`refund ${outRefundNo} of ${outTradeNo}: ${amount} fen`);
     return this.refundAnswer(variant, this.order(outTradeNo)!, outRefundNo, amount);
@@ -410,6 +407,10 @@ export class GatewayCore {
     } else if (o.state === 'paid') {
       // A reverse of a paid order gives the money back: recorded as a full refund of what is left.
       const left = o.amountFen - o.refundedFen;
+      // Like a refund, a reverse of a settled order is paid from the settled balance; a real
+      // gateway refuses it when the balance cannot pay, and so does the sandbox.
+      const shortfall = left > 0 ? this.o.ledger.refundShortfall(o, left) : null;
+      if (shortfall !== null) return answer(STATUS.WITHDRAW_BALANCE_LOW, `the reverse needs ${(shortfall / 100).toFixed(2)} of settled balance`);
       if (left > 0) this.o.ledger.insertRefund(o, `REV_${o.tradeNo}`, left, 'reverse', 'trade.reverse');
       this.o.ledger.markClosedRow(o.outTradeNo, o.merchantNo, 'refunded', 'reverse');
       after = this.o.ledger.order(o.outTradeNo, o.merchantNo)!;

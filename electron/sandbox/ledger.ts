@@ -476,6 +476,29 @@ export class Ledger {
   }
 
   /**
+   * The fee a refund of `amountFen` gives back: proportional (rounded half up), and the last
+   * refund gives back whatever fee is left, so a full refund returns the whole fee exactly.
+   */
+  feeBackFor(order: LedgerOrder, amountFen: Fen): Fen {
+    const sums = this.refundSums(order.outTradeNo, order.merchantNo);
+    const isLast = sums.amountFen + amountFen === order.amountFen;
+    const feeBack = isLast ? order.feeFen - sums.feeBackFen : Math.floor((order.feeFen * amountFen + Math.floor(order.amountFen / 2)) / order.amountFen);
+    return Math.max(0, Math.min(feeBack, order.feeFen - sums.feeBackFen));
+  }
+
+  /**
+   * What a refund of a settled order takes from the settled balance (the amount less the fee it
+   * gives back); null when the balance cannot pay it. Unsettled orders are paid from their own
+   * unsettled money and always can be.
+   */
+  refundShortfall(order: LedgerOrder, amountFen: Fen): Fen | null {
+    if (!order.settled) return null;
+    const need = amountFen - this.feeBackFor(order, amountFen);
+    const balance = this.balances(order.merchantNo).balanceFen;
+    return balance < need ? need : null;
+  }
+
+  /**
    * Records a refund of a paid order and gives back the fee proportionally; the last refund gives
    * back whatever fee is left, so a full refund returns the whole fee exactly.
    */
@@ -484,9 +507,7 @@ export class Ledger {
     if (amountFen <= 0 || sums.amountFen + amountFen > order.amountFen) {
       throw new LedgerError(`refund of ${amountFen} fen exceeds what is refundable of ${order.outTradeNo}`);
     }
-    const isLast = sums.amountFen + amountFen === order.amountFen;
-    const feeBack = isLast ? order.feeFen - sums.feeBackFen : Math.floor((order.feeFen * amountFen + Math.floor(order.amountFen / 2)) / order.amountFen);
-    this.st.insertRefund.run(order.merchantNo, outRefundNo, order.outTradeNo, amountFen, Math.max(0, Math.min(feeBack, order.feeFen - sums.feeBackFen)), kind, reason, this.clock.nowMs());
+    this.st.insertRefund.run(order.merchantNo, outRefundNo, order.outTradeNo, amountFen, this.feeBackFor(order, amountFen), kind, reason, this.clock.nowMs());
     return this.refundByNo(outRefundNo, order.merchantNo)!;
   }
 

@@ -48,6 +48,8 @@ describe('fees and balances', () => {
               const left = order.amountFen - order.refundedFen;
               if (left <= 0 || order.state !== 'paid') continue;
               const amount = o.t === 'reverse' ? left : Math.max(1, Math.floor(left * o.part));
+              // The gateway refuses (15503) a refund the settled balance cannot pay.
+              if (ledger.refundShortfall(order, amount) !== null) continue;
               ledger.insertRefund(order, `R${n++}`, amount, o.t, null);
               if (o.t === 'reverse') ledger.markClosedRow(order.outTradeNo, 'M', 'refunded', 'reverse');
             } else if (o.t === 'settle') {
@@ -135,6 +137,35 @@ describe('fault injection, seen through the protocol', () => {
       expect(sb.ledger.orders().map((o) => o.outTradeNo)).toEqual(['GHOST_1']);
       expect(() => sb.ledger.setAmount('NOPE', 1)).toThrow(LedgerError);
       expect(() => sb.ledger.injectRefund('GHOST_1', 10_000)).toThrow(LedgerError);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe('refunds the settled balance cannot pay', () => {
+  it('are refused with 15503, whether asked as a refund or as a reverse of a paid order', async () => {
+    const sb = await startSandbox({ timeScale: 0.001 });
+    try {
+      const c = createGatewayClient({ gatewayUrl: sb.gatewayUrl, appId: sb.appId, signType: 'MD5', secret: sb.secret });
+      const pay = scanParams('weixin', sb.merchantNo, 202);
+      expect((await c.call(pay.method, pay.params as never)).kind).toBe('ok');
+      const otn = String(pay.params['out_trade_no']);
+      const tradeNo = sb.ledger.order(otn)!.tradeNo!;
+      sb.ledger.settleAll();
+      const balance = sb.ledger.balances().balanceFen;
+      // Leave less than the order's net in the settled balance.
+      sb.ledger.adjustBalance(-(balance - 1), 'test: money paid out elsewhere');
+      const refund = await c.call('trade.refund', { out_trade_no: otn, out_refund_no: no('R'), refund_fee: 202 });
+      expect(refund).toMatchObject({ kind: 'rejected', code: 15503 });
+      const reverse = await c.call('trade.reverse', { out_trade_no: otn, trade_no: tradeNo });
+      expect(reverse).toMatchObject({ kind: 'rejected', code: 15503 });
+      expect(sb.ledger.order(otn)).toMatchObject({ state: 'paid', refundedFen: 0 });
+      expect(sb.ledger.balances().balanceFen).toBe(1);
+      // With the money back, the same reverse goes through.
+      sb.ledger.adjustBalance(1_000, 'test: top up');
+      expect(await c.call('trade.reverse', { out_trade_no: otn, trade_no: tradeNo })).toMatchObject({ kind: 'ok' });
+      expect(sb.ledger.order(otn)).toMatchObject({ refundedFen: 202 });
     } finally {
       await sb.close();
     }
