@@ -8,6 +8,7 @@
 //   the rows read back inside the same transaction; a violation throws JournalInvariantError and
 //   rolls the whole change back. The database's own CHECKs and triggers are a second fence.
 // - Writes run one at a time (better-sqlite3 is synchronous; the app has one writer process).
+import type { ChannelTotals } from '../../shared/ipc/contract.js';
 import Database from 'better-sqlite3';
 import { sqliteOptions } from '../app/native.js';
 import { randomBytes } from 'node:crypto';
@@ -131,16 +132,8 @@ export interface OrderRowData extends AttemptRow {
   refundedFen: Fen;
 }
 
-export interface ChannelTotalsRow {
-  channel: PayChannel;
-  salesCount: number;
-  salesFen: Fen;
-  refundsCount: number;
-  refundsFen: Fen;
-  reversalsCount: number;
-  reversalsFen: Fen;
-  netFen: Fen;
-}
+/** Per-channel totals as the reports show them (the contract's shape, computed here by SQL). */
+export type ChannelTotalsRow = ChannelTotals;
 
 export type TotalsFilter = { shiftId: number } | { businessDate: string } | { fromDate: string; toDate: string };
 

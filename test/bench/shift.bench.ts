@@ -10,6 +10,7 @@ import { Journal } from '../../electron/journal/journal.js';
 import { ManagerPin } from '../../electron/app/manager-pin.js';
 import { ShiftService } from '../../electron/shift/service.js';
 import { buildReport } from '../../electron/shift/report.js';
+import { rng } from '../integration/fault/prng.js';
 import { startSandbox } from '../../electron/sandbox/server.js';
 import { createGatewayClient } from '../../electron/gateway/client.js';
 import type { PayChannel } from '../../shared/payment.js';
@@ -19,17 +20,8 @@ const DAY_SHIFTS = 10;
 const GOAL_MS = 200;
 const RUNS = 15;
 
-/** Deterministic PRNG (mulberry32) so every run seeds the same day. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the fault simulation's mulberry32) so every run seeds the same day. */
+const prng = rng;
 
 const METHOD: Record<Exclude<PayChannel, 'cash'>, string> = {
   weixin: 'weixin.scan_qr_code_pay',
