@@ -155,6 +155,8 @@ describe('checkout', () => {
 
   it('cash: tendered on the keypad, change to the fen', async () => {
     const page = await openCheckout(browser, till);
+    // A mouse click on a tab leaves the focus there; Enter must still confirm the payment.
+    await page.getByTestId('nav-checkout').click();
     await typeAmount(page, '16.45');
     await page.keyboard.press('F3');
     await page.keyboard.press('Enter');
