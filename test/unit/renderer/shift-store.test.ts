@@ -1,0 +1,257 @@
+// @vitest-environment happy-dom
+// The shift store against a stand-in main side: the drawer counted by denomination adds up exactly
+// in fen, the count is BLIND (nothing that carries the expected amount is asked for before the count
+// is committed), the variance approval and the open orders stop the close before main is asked.
+import { beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createPinia, setActivePinia } from 'pinia';
+import { fakePos } from './fake-pos';
+import type { ShiftReport, ShiftView, OrderRow } from '../../../shared/ipc/contract';
+import { DEFAULT_SETTINGS } from '../../../shared/settings';
+
+const { useShiftStore, denominationTotal, parseCount, parseMoneyInput, nextCashierId, DENOMINATIONS, MAX_DENOMINATION_COUNT } = await import('../../../renderer/stores/shift');
+
+const SHIFT: ShiftView = { shiftId: 7, cashierId: 'c1', openedAt: '2025-01-31T01:00:00.000Z', closedAt: null, floatFen: 10_000 };
+
+function report(over: Partial<ShiftReport> = {}, cash: Partial<ShiftReport['cash']> = {}): ShiftReport {
+  return {
+    title: 'X',
+    shiftIds: [7],
+    from: SHIFT.openedAt,
+    to: null,
+    cashierId: 'c1',
+    channels: [],
+    totalNetFen: 0,
+    cash: { floatFen: 10_000, salesFen: 1_250, refundsFen: 0, inFen: 0, outFen: 2_000, expectedFen: 9_250, countedFen: null, varianceFen: null, ...cash },
+    openOrders: [],
+    reconciliation: null,
+    ...over,
+  };
+}
+
+const PENDING: OrderRow = { outTradeNo: 'T1', saleId: 1, kind: 'qr', channel: 'weixin', method: 'weixin.qr_code_pay', amountFen: 500, refundedFen: 0, state: 'pending', tradeNo: null, createdAt: SHIFT.openedAt };
+
+const calls = (channel: string) => fakePos.calls.filter((c) => c.channel === channel);
+
+async function signedInWithShift(): Promise<ReturnType<typeof useShiftStore>> {
+  fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
+  fakePos.answer('shift.current', () => ({ ok: true, value: SHIFT }));
+  fakePos.answer('shift.cashiers', () => ({ ok: true, value: [{ id: 'c1', name: '小王', role: 'cashier', active: true, locked: false }] }));
+  fakePos.answer('settings.get', () => ({ ok: true, value: { values: { ...DEFAULT_SETTINGS, varianceThresholdFen: 1_000 }, hasSecret: false, secretStorage: 'none' } }));
+  fakePos.answer('shift.xReport', () => ({ ok: true, value: report() }));
+  const store = useShiftStore();
+  await store.refresh();
+  return store;
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  fakePos.calls.length = 0;
+});
+
+describe('counting the drawer', () => {
+  it('sums denominations exactly in fen (0.1 yuan three times is 30 fen, not 0.30000000000000004)', () => {
+    expect(denominationTotal({ '0.1': '3' }).totalFen).toBe(30);
+    expect(denominationTotal({ '100': '2', '50': '1', '20': '3', '10': '4', '5': '1', '1': '7', '0.5': '3', '0.1': '9' })).toEqual({
+      totalFen: 20_000 + 5_000 + 6_000 + 4_000 + 500 + 700 + 150 + 90,
+      counts: { '100': 2, '50': 1, '20': 3, '10': 4, '5': 1, '1': 7, '0.5': 3, '0.1': 9 },
+      bad: [],
+    });
+    // Empty and zero are "none" and are not sent.
+    expect(denominationTotal({ '100': '', '50': '0' })).toEqual({ totalFen: 0, counts: {}, bad: [] });
+  });
+
+  it('refuses what is not a count, naming the denomination', () => {
+    expect(parseCount('1.5')).toBeNull();
+    expect(parseCount('-1')).toBeNull();
+    expect(parseCount('1e3')).toBeNull();
+    expect(parseCount(String(MAX_DENOMINATION_COUNT + 1))).toBeNull();
+    expect(parseCount(String(MAX_DENOMINATION_COUNT))).toBe(MAX_DENOMINATION_COUNT);
+    expect(denominationTotal({ '20': 'x', '0.5': '2.5', '1': '3' }).bad).toEqual(['20', '0.5']);
+  });
+
+  it('any counts add up to the integer sum, equal to the yuan text read back exactly (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: MAX_DENOMINATION_COUNT }), { minLength: DENOMINATIONS.length, maxLength: DENOMINATIONS.length }), (counts) => {
+        const texts = Object.fromEntries(DENOMINATIONS.map((d, i) => [d.key, String(counts[i])]));
+        const { totalFen, bad } = denominationTotal(texts);
+        const expected = DENOMINATIONS.reduce((a, d, i) => a + BigInt(d.fen) * BigInt(counts[i]!), 0n);
+        expect(bad).toEqual([]);
+        expect(Number.isSafeInteger(totalFen)).toBe(true);
+        expect(BigInt(totalFen)).toBe(expected);
+        // The same total as the yuan the denominations name, parsed exactly.
+        const yuanText = (Number(expected / 100n)).toString() + '.' + String(expected % 100n).padStart(2, '0');
+        expect(parseMoneyInput(yuanText, { allowZero: true })).toBe(totalFen);
+      }),
+    );
+  });
+
+  it('typed yuan becomes fen exactly, or nothing', () => {
+    expect(parseMoneyInput('12.5', { allowZero: false })).toBe(1250);
+    expect(parseMoneyInput('0.29', { allowZero: false })).toBe(29);
+    expect(parseMoneyInput('0', { allowZero: true })).toBe(0);
+    expect(parseMoneyInput('0', { allowZero: false })).toBeNull();
+    expect(parseMoneyInput('12.345', { allowZero: true })).toBeNull();
+    expect(parseMoneyInput('-1', { allowZero: true })).toBeNull();
+    expect(parseMoneyInput('100000000.01', { allowZero: true })).toBeNull();
+    expect(parseMoneyInput('', { allowZero: true })).toBeNull();
+  });
+});
+
+describe('who is working', () => {
+  it('a new till (no cashiers) is the first run; then sign-in; then open; then working', async () => {
+    let cashiers: { id: string; name: string; role: 'cashier'; active: boolean; locked: boolean }[] = [];
+    let session: { cashierId: string; name: string } | null = null;
+    let current: ShiftView | null = null;
+    fakePos.answer('shift.session', () => ({ ok: true, value: session }));
+    fakePos.answer('shift.current', () => ({ ok: true, value: current }));
+    fakePos.answer('shift.cashiers', () => ({ ok: true, value: cashiers }));
+    fakePos.answer('shift.addCashier', (p) => {
+      if (p.managerPin !== '0000') return { ok: false, error: { code: 'pin_required', message: 'managerPin: wrong manager PIN' } };
+      cashiers = [{ id: p.id, name: p.name, role: 'cashier', active: true, locked: false }];
+      return { ok: true, value: cashiers[0]! };
+    });
+    fakePos.answer('shift.signIn', (p) => {
+      session = { cashierId: p.cashierId, name: '小王' };
+      return { ok: true, value: session };
+    });
+    fakePos.answer('shift.open', (p) => {
+      current = { ...SHIFT, floatFen: p.floatFen };
+      return { ok: true, value: current };
+    });
+    const store = useShiftStore();
+    expect(store.phase).toBe('loading');
+    await store.refresh();
+    expect(store.phase).toBe('firstRun');
+    expect(nextCashierId(store.cashiers)).toBe('001');
+    expect(await store.addCashier({ id: '001', name: '小王', role: 'cashier', pin: '1357', managerPin: '9999' })).toMatchObject({ code: 'pin_required' });
+    expect(store.phase).toBe('firstRun');
+    expect(await store.addCashier({ id: '001', name: '小王', role: 'cashier', pin: '1357', managerPin: '0000' })).toBeNull();
+    expect(store.phase).toBe('signIn');
+    expect(store.pickedCashierId).toBe('001');
+    expect(await store.signIn('001', '1357')).toBeNull();
+    expect(store.phase).toBe('openShift');
+    expect(await store.openShift(10_000)).toBeNull();
+    expect(store.phase).toBe('working');
+    expect(nextCashierId([{ id: '001' }, { id: '003' }])).toBe('004');
+  });
+});
+
+describe('the close is a blind count', () => {
+  it('asks for nothing that carries the expected amount before the count is committed', async () => {
+    const store = await signedInWithShift();
+    await store.loadXReport();
+    expect(store.report?.cash.expectedFen).toBe(9_250);
+    fakePos.calls.length = 0;
+
+    store.startClose();
+    // The X report on screen carried the expected amount: it is gone.
+    expect(store.report).toBeNull();
+    expect(store.close.step).toBe('count');
+    expect(store.close.expectedFen).toBeNull();
+    store.setCountMode('denominations');
+    store.close.counts['50'] = '1';
+    store.close.counts['20'] = 'two';
+    expect(store.countDraftFen).toBeNull();
+    expect(await store.confirmCount()).toBe('denominations');
+    expect(store.close.step).toBe('count');
+    store.close.counts['20'] = '1';
+    store.close.counts['10'] = '1';
+    expect(store.countDraftFen).toBe(8_000);
+    expect(calls('shift.xReport')).toHaveLength(0);
+    expect(calls('shift.report')).toHaveLength(0);
+    expect(calls('shift.close')).toHaveLength(0);
+
+    expect(await store.confirmCount()).toBeNull();
+    expect(store.close.step).toBe('review');
+    expect(calls('shift.xReport')).toHaveLength(1);
+    expect(store.close.expectedFen).toBe(9_250);
+    expect(store.varianceFen).toBe(-1_250);
+    expect(store.approvalNeeded).toBe(true);
+  });
+
+  it('a variance over the threshold needs the manager PIN and a reason before main is asked', async () => {
+    const store = await signedInWithShift();
+    fakePos.answer('shift.close', (p) => {
+      if (p.managerPin !== '0000') return { ok: false, error: { code: 'pin_required', message: 'managerPin: wrong manager PIN' } };
+      return { ok: true, value: report({ title: 'Z', to: '2025-01-31T09:00:00.000Z', reconciliation: { matches: true, diffs: [], checked: 1 } }, { countedFen: p.countedFen, varianceFen: p.countedFen - 9_250 }) };
+    });
+    store.startClose();
+    await Promise.resolve();
+    store.setCountMode('denominations');
+    Object.assign(store.close.counts, { '50': '1', '20': '1', '10': '1' });
+    await store.confirmCount();
+
+    expect(await store.submitClose()).toBe('local');
+    expect(store.close.issues).toEqual({ varianceReason: 'required', managerPin: 'rule' });
+    expect(calls('shift.close')).toHaveLength(0);
+
+    store.close.reason = '找错零钱';
+    store.close.managerPin = '1234';
+    expect(await store.submitClose()).toMatchObject({ code: 'pin_required' });
+    expect(store.close.step).toBe('review');
+    expect(store.close.issues).toEqual({ managerPin: 'wrong' });
+    expect(store.close.managerPin).toBe('');
+
+    store.close.managerPin = '0000';
+    expect(await store.submitClose()).toBeNull();
+    expect(calls('shift.close').at(-1)!.payload).toEqual({ countedFen: 8_000, denominations: { '50': 1, '20': 1, '10': 1 }, managerPin: '0000', varianceReason: '找错零钱' });
+    expect(store.close.step).toBe('idle');
+    expect(store.report?.title).toBe('Z');
+    expect(store.reportTarget).toEqual({ kind: 'shift', shiftId: 7 });
+    expect(store.justClosed).toBe(true);
+  });
+
+  it('within the threshold no PIN is asked; a count by total sends no denominations', async () => {
+    const store = await signedInWithShift();
+    fakePos.answer('shift.close', (p) => ({ ok: true, value: report({ title: 'Z', reconciliation: { matches: true, diffs: [], checked: 0 } }, { countedFen: p.countedFen, varianceFen: p.countedFen - 9_250 }) }));
+    store.startClose();
+    store.close.totalText = '92.00';
+    await store.confirmCount();
+    expect(store.varianceFen).toBe(-50);
+    expect(store.approvalNeeded).toBe(false);
+    expect(await store.submitClose()).toBeNull();
+    expect(calls('shift.close').at(-1)!.payload).toEqual({ countedFen: 9_200 });
+  });
+
+  it('orders that are not final keep the close from being sent, and are listed', async () => {
+    const store = await signedInWithShift();
+    fakePos.answer('shift.xReport', () => ({ ok: true, value: report({ openOrders: [PENDING] }) }));
+    store.startClose();
+    store.close.totalText = '92.50';
+    await store.confirmCount();
+    expect(store.close.openOrders.map((o) => o.outTradeNo)).toEqual(['T1']);
+    expect(await store.submitClose()).toBe('local');
+    expect(calls('shift.close')).toHaveLength(0);
+
+    // Query now: the gateway says paid; the list is fetched again and is empty.
+    fakePos.answer('orders.queryNow', () => ({ ok: true, value: { ...PENDING, state: 'paid' } as never }));
+    fakePos.answer('shift.xReport', () => ({ ok: true, value: report() }));
+    await store.queryOrder('T1');
+    expect(store.close.openOrders).toEqual([]);
+  });
+
+  it('main refusing because orders are still open shows its words and the list as it is now', async () => {
+    const store = await signedInWithShift();
+    store.startClose();
+    store.close.totalText = '92.50';
+    await store.confirmCount();
+    fakePos.answer('shift.close', () => ({ ok: false, error: { code: 'conflict', message: 'shift 7 cannot close: 1 order(s) not final: T1 (pending). Settle them (query now) first.' } }));
+    fakePos.answer('shift.xReport', () => ({ ok: true, value: report({ openOrders: [PENDING] }) }));
+    expect(await store.submitClose()).toMatchObject({ code: 'conflict' });
+    expect(store.close.step).toBe('review');
+    expect(store.close.error?.message).toContain('T1 (pending)');
+    expect(store.close.openOrders).toHaveLength(1);
+  });
+
+  it('cash moved while closing: back to the count', async () => {
+    const store = await signedInWithShift();
+    store.startClose();
+    store.close.totalText = '92.50';
+    await store.confirmCount();
+    fakePos.answer('shift.close', () => ({ ok: false, error: { code: 'conflict', message: 'the drawer should now hold 100.00 yuan, not 92.50: cash moved while closing; count again' } }));
+    await store.submitClose();
+    expect(store.close.step).toBe('count');
+    expect(store.close.countedFen).toBeNull();
+  });
+});
