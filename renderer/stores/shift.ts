@@ -122,6 +122,10 @@ export const useShiftStore = defineStore('shift', () => {
     return current.value ? 'working' : 'openShift';
   });
   const signedInName = computed(() => session.value?.name ?? null);
+  /** A cashier's name for the screen ("小王"), or the id when the till does not know it. */
+  function cashierName(id: string): string {
+    return cashiers.value.find((c) => c.id === id)?.name ?? id;
+  }
 
   /** Loads who is signed in, the open shift and the cashiers. */
   async function refresh(): Promise<void> {
@@ -488,7 +492,7 @@ export const useShiftStore = defineStore('shift', () => {
   }
 
   return {
-    loaded, loadError, cashiers, session, current, thresholdFen, pickedCashierId, phase, signedInName,
+    loaded, loadError, cashiers, session, current, thresholdFen, pickedCashierId, phase, signedInName, cashierName,
     refresh, loadThreshold, signIn, signOut, addCashier, openShift, cashMove,
     report, reportTarget, reportError, reportLoading, justClosed, printing, printDone, exporting, exported, actionError,
     clearReport, loadXReport, print, exportReport,

@@ -1,0 +1,273 @@
+// 交班/日结 as a cashier and a manager use it, in Chromium, against the browser host with the real
+// journal, the real payment engine and the embedded sandbox gateway: a new till with no cashiers →
+// the first cashier added behind the manager PIN → sign-in → a shift opened with a float → sales →
+// cash out → X report → close with a BLIND count by denomination, a variance over the threshold
+// approved with the manager PIN and a reason → the Z report matching the gateway → print, CSV, PDF
+// → 日结. Then a second shift: an order still open keeps it from closing until it is settled, and
+// an amount changed in the sandbox ledger shows in the Z report with its cause.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, openTill, screenshot } from './browser.js';
+import { DEFAULT_PIN, startPayTill, wxCode } from './till.js';
+import { dispatch } from '../../electron/ipc/dispatch.js';
+import type { InvokeChannel, InvokePayload, InvokeResults } from '../../shared/ipc/contract.js';
+
+let browser: Browser;
+let till: Awaited<ReturnType<typeof startPayTill>>;
+const printerFile = join(mkdtempSync(join(tmpdir(), 'pos-e2e-shift-printer-')), 'printer.bin');
+const ctx = { shell: 'browser-host' as const, caller: 'e2e-shift' };
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  till = await startPayTill('shift-ui', { printer: `file:${printerFile}`, varianceThresholdFen: 1_000 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await till?.close();
+});
+
+/** A call to the till's handler table, the way the checkout screen's calls arrive. */
+async function call<C extends InvokeChannel>(channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
+  const r = await dispatch(till.app.handlers, channel, payload, ctx);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as InvokeResults[C];
+}
+
+async function text(page: Page, testId: string): Promise<string> {
+  return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+async function todayOfPage(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const d = new Date();
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  });
+}
+
+describe('shift screens', () => {
+  let page: Page;
+
+  it('first run → cashier → sign-in → float → sales → cash out → X → blind count with approved variance → Z matches the gateway → print, CSV, PDF → 日结', async () => {
+    page = await openTill(browser, till, '#/shift');
+
+    // A new till: nobody to sign in; the screen says so and offers to add the first cashier.
+    await page.getByTestId('first-run').waitFor();
+    expect(await text(page, 'first-run')).toContain('还没有收银员');
+    await screenshot(page, 'shift-first-run');
+    await page.getByTestId('add-first-cashier').click();
+    const dialog = page.getByTestId('cashiers-dialog');
+    await dialog.waitFor();
+    expect(await page.getByTestId('cashier-id').inputValue()).toBe('001');
+    await page.getByTestId('cashier-name').fill('小王');
+    await page.getByTestId('cashier-pin').fill('1357');
+    await page.getByTestId('cashier-pin2').fill('1357');
+    await page.getByTestId('cashier-manager-pin').fill('9999');
+    await page.getByTestId('cashier-manager-pin').press('Enter');
+    await expect.poll(() => text(page, 'cashier-manager-pin-error')).toBe('店长密码不正确');
+    await page.getByTestId('cashier-manager-pin').fill(DEFAULT_PIN);
+    await screenshot(page, 'shift-add-cashier');
+    await page.getByTestId('cashier-manager-pin').press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+
+    // Sign-in: the only cashier is picked already, the PIN field has the focus.
+    await page.getByTestId('shift-signin').waitFor();
+    expect(await page.getByTestId('signin-cashier-001').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('signin-pin');
+    await page.keyboard.type('2468');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => text(page, 'signin-error')).toBe('工号或签到密码不正确');
+    await page.keyboard.type('1357');
+    await screenshot(page, 'shift-sign-in');
+    await page.keyboard.press('Enter');
+
+    // Open with a float of 100 yuan, typed.
+    await page.getByTestId('shift-open').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('float-input');
+    await page.keyboard.type('100');
+    expect(await text(page, 'open-submit')).toContain('¥100.00');
+    await screenshot(page, 'shift-open');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('shift-facts').waitFor();
+    expect(await text(page, 'shift-float')).toBe('¥100.00');
+    expect(await text(page, 'shift-who')).toContain('小王');
+    const shiftId = Number((await text(page, 'shift-id')).replace('#', ''));
+    expect(shiftId).toBeGreaterThan(0);
+
+    // Sales arrive on the open shift the way the checkout screen sends them.
+    const wx = await call('checkout.scan', { amountFen: 1999, authCode: wxCode('00', 701) });
+    expect(wx.state).toBe('paid');
+    const cash = await call('checkout.cash', { amountFen: 1250, tenderedFen: 2000 });
+    expect(cash.outTradeNo).toBeTruthy();
+
+    // Cash out 20 yuan to the bank, with the reason.
+    await page.getByTestId('cash-out').click();
+    await page.getByTestId('cash-move-dialog').waitFor();
+    await page.getByTestId('move-amount').fill('20');
+    await page.getByTestId('move-submit').click();
+    await expect.poll(() => text(page, 'move-reason-error')).toContain('请填写原因');
+    await page.getByRole('button', { name: '存入银行' }).click();
+    await page.getByTestId('move-reason').press('Enter');
+    await page.getByTestId('cash-move-dialog').waitFor({ state: 'detached' });
+    expect(await text(page, 'move-done')).toBe('✓ 已取出 ¥20.00（存入银行）');
+
+    // X report: the shift so far.
+    await page.getByTestId('x-report').click();
+    await page.locator('[data-testid="shift-report"][data-title="X"]').waitFor();
+    expect(await text(page, 'report-net')).toBe('¥32.49');
+    expect(await text(page, 'report-expected')).toBe('¥92.50');
+    expect(await page.locator('[data-testid="report-channels"] tbody tr').count()).toBe(6);
+    expect(await page.locator('[data-testid="report-channels"] tr[data-channel="weixin"] [data-testid="channel-net"]').textContent()).toBe('¥19.99');
+    expect(await page.getByTestId('reconciliation').getAttribute('data-verdict')).toBe('none');
+    expect(await page.locator('[data-testid="shift-chart"] g[data-channel]').count()).toBe(6);
+    await screenshot(page, 'shift-x-report');
+
+    // Close: the count is blind — the expected 92.50 is nowhere on the page.
+    await page.getByTestId('start-close').click();
+    await page.getByTestId('close-count').waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('92.50');
+    await page.getByTestId('count-mode-denominations').check();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('denom-100');
+    // Keyboard counting: a count, Enter to the next denomination.
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('1'); // 50
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('1'); // 20
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('1'); // 10
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter'); // 5
+    await page.keyboard.press('Enter'); // 1
+    await page.keyboard.type('x'); // 0.5: not a count
+    expect(await text(page, 'denominations-sum')).toBe('—');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter'); // 0.5
+    await page.keyboard.type('0'); // 0.1
+    expect(await text(page, 'denominations-sum')).toBe('¥80.00');
+    expect(await page.locator('body').innerText()).not.toContain('92.50');
+    await screenshot(page, 'shift-close-count');
+    await page.keyboard.press('Enter'); // on the last denomination: confirms the count
+
+    // Expected vs counted, and the variance over the threshold needs the manager PIN and a reason.
+    await page.getByTestId('close-review').waitFor();
+    await expect.poll(() => text(page, 'close-expected')).toBe('¥92.50');
+    expect(await text(page, 'close-counted')).toBe('¥80.00');
+    expect(await text(page, 'close-variance')).toBe('-¥12.50');
+    expect(await text(page, 'close-variance-word')).toContain('短款');
+    await page.getByTestId('approval').waitFor();
+    await page.getByTestId('close-submit').click();
+    await expect.poll(() => text(page, 'close-reason-error')).toBe('请填写差额原因');
+    await page.getByTestId('close-reason').fill('找零时多找了');
+    await page.getByTestId('close-pin').fill('1111');
+    await page.getByTestId('close-pin').press('Enter');
+    await expect.poll(() => text(page, 'close-pin-error')).toBe('店长密码不正确');
+    await page.getByTestId('close-pin').fill(DEFAULT_PIN);
+    await screenshot(page, 'shift-close-review');
+    await page.getByTestId('close-pin').press('Enter');
+
+    // Z report: reconciled against the gateway, to the fen.
+    await page.locator('[data-testid="shift-report"][data-title="Z"]').waitFor({ timeout: 30_000 });
+    expect(await text(page, 'closed-banner')).toContain(`班次 #${shiftId} 已交班`);
+    expect(await page.getByTestId('reconciliation').getAttribute('data-verdict')).toBe('match');
+    expect(await text(page, 'reconciliation')).toContain('与网关核对一致，精确到分');
+    expect(await text(page, 'report-counted')).toBe('¥80.00');
+    expect(await text(page, 'report-variance')).toBe('-¥12.50');
+    expect(await text(page, 'report-net')).toBe('¥32.49');
+    await screenshot(page, 'shift-z-report');
+
+    // Print, then CSV and PDF into the till's export folder (the screen says where).
+    await page.getByTestId('report-print').click();
+    await expect.poll(() => text(page, 'report-printed')).toContain('已发送到打印机');
+    expect(statSync(printerFile).size).toBeGreaterThan(100);
+    await page.getByTestId('report-csv').click();
+    await page.getByTestId('report-exported').waitFor();
+    const csvPath = await text(page, 'report-export-path');
+    expect(csvPath.startsWith(join(till.dataDir, 'exports'))).toBe(true);
+    expect(csvPath.endsWith('.csv')).toBe(true);
+    expect(readFileSync(csvPath, 'utf8')).toContain('19.99');
+    await page.getByTestId('report-pdf').click();
+    await expect.poll(() => text(page, 'report-export-path'), { timeout: 60_000 }).toMatch(/\.pdf$/);
+    const pdfPath = await text(page, 'report-export-path');
+    expect(existsSync(pdfPath)).toBe(true);
+    expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
+    await screenshot(page, 'shift-z-exported');
+
+    // 日结 for today: the same report over the day.
+    await page.getByTestId('tab-day').click();
+    expect(await page.getByTestId('day-date').inputValue()).toBe(await todayOfPage(page));
+    await page.getByTestId('day-run').click();
+    await page.locator('[data-testid="shift-report"][data-title="DAY"]').waitFor({ timeout: 30_000 });
+    expect(await text(page, 'report-title')).toContain(await todayOfPage(page));
+    expect(await text(page, 'report-net')).toBe('¥32.49');
+    expect(await page.getByTestId('reconciliation').getAttribute('data-verdict')).toBe('match');
+    await page.getByTestId('report-csv').click();
+    await expect.poll(() => text(page, 'report-export-path')).toContain(`day-${await todayOfPage(page)}.csv`);
+    await screenshot(page, 'shift-day-report');
+  });
+
+  it('an order still open keeps the shift from closing until it is settled; a ledger amount changed at the gateway shows in the Z report with its cause', async () => {
+    await page.getByTestId('tab-shift').click();
+    await page.getByTestId('next-shift').click();
+    await page.getByTestId('float-input').fill('0');
+    await page.getByTestId('float-input').press('Enter');
+    await page.getByTestId('shift-facts').waitFor();
+
+    // A sale the gateway will remember differently, and a QR order the customer has not paid yet.
+    const sale = await call('checkout.scan', { amountFen: 888, authCode: wxCode('00', 702) });
+    expect(sale.state).toBe('paid');
+    const ledger = till.app.runtime.gateway().sandbox!.ledger;
+    ledger.setAmount(sale.outTradeNo, 999);
+    const qr = await call('checkout.qr', { amountFen: 500, method: 'weixin.qr_code_pay' });
+    expect(qr.state).toBe('pending');
+
+    await page.getByTestId('start-close').click();
+    await page.getByTestId('count-total').fill('0');
+    await page.getByTestId('count-total').press('Enter');
+    await page.getByTestId('open-orders').waitFor();
+    expect(await text(page, 'open-orders')).toContain('还有 1 笔订单没有最终结果');
+    expect(await page.locator(`[data-open-order="${qr.outTradeNo}"]`).count()).toBe(1);
+    expect(await page.getByTestId('close-submit').isDisabled()).toBe(true);
+    await screenshot(page, 'shift-open-orders');
+
+    // "Settle in Orders" opens the order in 订单; back in 交班 the close waits where it was.
+    await page.getByTestId(`settle-${qr.outTradeNo}`).click();
+    await page.getByTestId('order-detail').waitFor();
+    expect(await page.getByTestId('order-detail').textContent()).toContain(qr.outTradeNo);
+    await page.getByTestId('nav-shift').click();
+    await page.getByTestId('close-review').waitFor();
+
+    // The customer pays; "query now" settles it right there and the close can go on.
+    ledger.markPaid(qr.outTradeNo);
+    await page.getByTestId(`query-${qr.outTradeNo}`).click();
+    await page.getByTestId('open-orders').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await text(page, 'close-variance')).toBe('¥0.00');
+    await page.getByTestId('close-submit').press('Enter');
+    await page.locator('[data-testid="shift-report"][data-title="Z"]').waitFor({ timeout: 30_000 });
+
+    // The difference, with its cause in plain words; never read as a match.
+    expect(await page.getByTestId('reconciliation').getAttribute('data-verdict')).toBe('differs');
+    expect(await text(page, 'reconciliation')).toContain('与网关核对不一致：1 笔有差异');
+    const diff = page.locator(`[data-testid="reconciliation-diffs"] tr[data-diff="${sale.outTradeNo}"]`);
+    expect(await diff.getAttribute('data-cause')).toBe('amount_differs');
+    expect(await diff.textContent()).toContain('金额不一致');
+    expect(await text(page, 'reconciliation')).not.toContain('与网关核对一致');
+    await screenshot(page, 'shift-mismatch');
+
+    // 日结 carries the difference too.
+    await page.getByTestId('tab-day').click();
+    await page.getByTestId('day-run').click();
+    await page.locator('[data-testid="shift-report"][data-title="DAY"]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('reconciliation').getAttribute('data-verdict')).toBe('differs');
+    expect(await text(page, 'report-net')).toBe(`¥${((3249 + 888 + 500) / 100).toFixed(2)}`);
+    await screenshot(page, 'shift-day-mismatch');
+
+    // Sign out: the next cashier signs in.
+    await page.getByTestId('tab-shift').click();
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('shift-signin').waitFor();
+    await page.close();
+  });
+});

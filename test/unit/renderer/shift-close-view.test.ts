@@ -1,0 +1,90 @@
+// @vitest-environment happy-dom
+// The close panel rendered (happy-dom) against a stand-in main side: the count step shows no
+// expected amount, the review shows expected vs counted, and while main reconciles the screen says
+// "正在与网关核对" (in the E2E run the sandbox answers too fast to see it).
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApp, nextTick } from 'vue';
+import { createPinia, setActivePinia } from 'pinia';
+import { fakePos } from './fake-pos';
+import type { IpcResultOf, ShiftReport } from '../../../shared/ipc/contract';
+import { DEFAULT_SETTINGS } from '../../../shared/settings';
+
+const { useShiftStore } = await import('../../../renderer/stores/shift');
+const { default: ShiftClose } = await import('../../../renderer/components/shift/ShiftClose.vue');
+const { default: ShiftReportView } = await import('../../../renderer/components/shift/ShiftReport.vue');
+
+const X: ShiftReport = {
+  title: 'X', shiftIds: [3], from: '2025-01-31T01:00:00.000Z', to: null, cashierId: 'c1', channels: [], totalNetFen: 0,
+  cash: { floatFen: 10_000, salesFen: 4_321, refundsFen: 0, inFen: 0, outFen: 0, expectedFen: 14_321, countedFen: null, varianceFen: null },
+  openOrders: [], reconciliation: null,
+};
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+    await nextTick();
+  }
+}
+
+beforeEach(() => {
+  document.body.innerHTML = '<div id="app"></div>';
+  fakePos.calls.length = 0;
+  fakePos.answer('settings.get', () => ({ ok: true, value: { values: DEFAULT_SETTINGS, hasSecret: false, secretStorage: 'none' } }));
+  fakePos.answer('shift.xReport', () => ({ ok: true, value: X }));
+  fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
+  fakePos.answer('shift.current', () => ({ ok: true, value: null }));
+  fakePos.answer('shift.cashiers', () => ({ ok: true, value: [] }));
+});
+
+describe('the close panel', () => {
+  it('count (no expected amount) → review (expected vs counted) → "正在与网关核对" while main reconciles', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const store = useShiftStore();
+    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
+    store.startClose();
+    const app = createApp(ShiftClose).use(pinia);
+    app.mount('#app');
+    await flush();
+    const root = document.querySelector('[data-testid="shift-close"]')!;
+    expect(root.getAttribute('data-step')).toBe('count');
+    expect(root.textContent).toContain('盲点');
+    expect(root.textContent).not.toContain('143.21');
+
+    store.close.totalText = '143.21';
+    await store.confirmCount();
+    await flush();
+    expect(root.getAttribute('data-step')).toBe('review');
+    expect(document.querySelector('[data-testid="close-expected"]')!.textContent).toBe('¥143.21');
+    expect(document.querySelector('[data-testid="close-variance-word"]')!.textContent).toBe('相符');
+
+    let release: (r: IpcResultOf<'shift.close'>) => void = () => {};
+    fakePos.answer('shift.close', () => new Promise((resolve) => (release = resolve)));
+    const closing = store.submitClose();
+    await flush();
+    expect(root.getAttribute('data-step')).toBe('closing');
+    expect(document.querySelector('[data-testid="closing"]')!.textContent).toContain('正在与网关核对');
+    release({ ok: true, value: { ...X, title: 'Z', to: '2025-01-31T09:00:00.000Z', cash: { ...X.cash, countedFen: 14_321, varianceFen: 0 }, reconciliation: { matches: true, diffs: [], checked: 2 } } });
+    expect(await closing).toBeNull();
+    expect(store.report?.title).toBe('Z');
+    app.unmount();
+  });
+
+  it('a report whose gateway orders went unanswered never reads as a match', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const report: ShiftReport = {
+      ...X, title: 'Z', to: '2025-01-31T09:00:00.000Z',
+      reconciliation: { matches: false, diffs: [{ outTradeNo: 'T9', cause: 'not_checked', journal: 'paid 1.00', gateway: 'no answer: timeout' }], checked: 0 },
+    };
+    const app = createApp(ShiftReportView, { report, target: { kind: 'shift', shiftId: 3 } }).use(pinia);
+    app.mount('#app');
+    await flush();
+    const rec = document.querySelector('[data-testid="reconciliation"]')!;
+    expect(rec.getAttribute('data-verdict')).toBe('unchecked');
+    expect(rec.textContent).toContain('未能完成核对');
+    expect(rec.textContent).not.toContain('核对一致');
+    expect(rec.querySelector('[data-cause="not_checked"]')!.textContent).toContain('网关没有回应，未能核对');
+    app.unmount();
+  });
+});
