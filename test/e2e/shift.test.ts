@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, openTill, screenshot } from './browser.js';
+import { launchBrowser, screenshot, TILL_VIEWPORT } from './browser.js';
 import { DEFAULT_PIN, startPayTill, wxCode } from './till.js';
 import { dispatch } from '../../electron/ipc/dispatch.js';
 import type { InvokeChannel, InvokePayload, InvokeResults } from '../../shared/ipc/contract.js';
@@ -36,6 +36,39 @@ async function call<C extends InvokeChannel>(channel: C, payload: InvokePayload<
   return r.value as InvokeResults[C];
 }
 
+/**
+ * Answers to shift.close the test holds back (the page's WebSocket is routed through the test), so
+ * the screen shown while main reconciles can be seen; null: answers pass straight through.
+ */
+let closeGate: { released: Promise<void>; release: () => void } | null = null;
+function holdCloseAnswers(): void {
+  let release = () => {};
+  const released = new Promise<void>((r) => (release = r));
+  closeGate = { released, release };
+}
+
+/** The shift screen, its WebSocket to the till passing through the test (see holdCloseAnswers). */
+async function openShiftPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: TILL_VIEWPORT, locale: 'zh-CN' });
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    const closeIds = new Set<number>();
+    ws.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { id?: number; channel?: string };
+      if (msg.channel === 'shift.close' && typeof msg.id === 'number') closeIds.add(msg.id);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { type?: string; id?: number };
+      const gate = closeGate;
+      if (gate && msg.type === 'result' && typeof msg.id === 'number' && closeIds.has(msg.id)) void gate.released.then(() => ws.send(m));
+      else ws.send(m);
+    });
+  });
+  await page.goto(`${till.host.url}#/shift`);
+  return page;
+}
+
 async function text(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
@@ -52,7 +85,7 @@ describe('shift screens', () => {
   let page: Page;
 
   it('first run → cashier → sign-in → float → sales → cash out → X → blind count with approved variance → Z matches the gateway → print, CSV, PDF → 日结', async () => {
-    page = await openTill(browser, till, '#/shift');
+    page = await openShiftPage();
 
     // A new till: nobody to sign in; the screen says so and offers to add the first cashier.
     await page.getByTestId('first-run').waitFor();
@@ -166,7 +199,14 @@ describe('shift screens', () => {
     await expect.poll(() => text(page, 'close-pin-error')).toBe('店长密码不正确');
     await page.getByTestId('close-pin').fill(DEFAULT_PIN);
     await screenshot(page, 'shift-close-review');
+    holdCloseAnswers();
     await page.getByTestId('close-pin').press('Enter');
+    // While main queries every gateway order again, the screen says so.
+    await page.getByTestId('closing').waitFor();
+    expect(await text(page, 'closing')).toContain('正在与网关核对');
+    await screenshot(page, 'shift-closing');
+    closeGate!.release();
+    closeGate = null;
 
     // Z report: reconciled against the gateway, to the fen.
     await page.locator('[data-testid="shift-report"][data-title="Z"]').waitFor({ timeout: 30_000 });
@@ -223,7 +263,13 @@ describe('shift screens', () => {
     const qr = await call('checkout.qr', { amountFen: 500, method: 'weixin.qr_code_pay' });
     expect(qr.state).toBe('pending');
 
+    // Esc leaves the count; the close starts again from an empty count.
     await page.getByTestId('start-close').click();
+    await page.getByTestId('count-total').fill('5');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('close-count').waitFor({ state: 'detached' });
+    await page.getByTestId('start-close').click();
+    expect(await page.getByTestId('count-total').inputValue()).toBe('');
     await page.getByTestId('count-total').fill('0');
     await page.getByTestId('count-total').press('Enter');
     await page.getByTestId('open-orders').waitFor();
@@ -264,10 +310,42 @@ describe('shift screens', () => {
     expect(await text(page, 'report-net')).toBe(`¥${((3249 + 888 + 500) / 100).toFixed(2)}`);
     await screenshot(page, 'shift-day-mismatch');
 
-    // Sign out: the next cashier signs in.
+    // The next shift opens, and 小王 signs out with it still open: the sign-in screen says so.
     await page.getByTestId('tab-shift').click();
+    await page.getByTestId('next-shift').click();
+    await page.getByTestId('float-input').fill('50');
+    await page.getByTestId('float-input').press('Enter');
+    await page.getByTestId('shift-facts').waitFor();
     await page.getByTestId('sign-out').click();
     await page.getByTestId('shift-signin').waitFor();
+    expect(await text(page, 'signin-open-shift')).toContain('还没有交班');
+    expect(await text(page, 'signin-open-shift')).toContain('小王');
+
+    // The manager adds a second cashier; the new one signs in with the keyboard only.
+    await page.getByTestId('manage-cashiers').click();
+    await page.getByTestId('cashiers-dialog').waitFor();
+    expect(await page.getByTestId('cashier-id').inputValue()).toBe('002');
+    await page.getByTestId('cashier-name').fill('小李');
+    await page.getByTestId('cashier-pin').fill('24680');
+    await page.getByTestId('cashier-pin2').fill('24680');
+    await page.getByTestId('cashier-manager-pin').fill(DEFAULT_PIN);
+    await page.getByTestId('cashier-manager-pin').press('Enter');
+    await expect.poll(() => text(page, 'cashier-added')).toContain('已添加 小李（工号 002）');
+    expect(await page.locator('[data-testid="cashiers-list"] tbody tr').count()).toBe(2);
+    await screenshot(page, 'shift-cashiers');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('cashiers-dialog').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('signin-cashier-002').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('signin-cashier-001').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('signin-pin');
+    await page.keyboard.type('24680');
+    await screenshot(page, 'shift-sign-in-open-shift');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('shift-facts').waitFor();
+    expect(await text(page, 'shift-who')).toContain('小李');
+    expect(await text(page, 'shift-facts')).toContain('小王');
     await page.close();
   });
 });

@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../../../shared/settings';
 const { useShiftStore } = await import('../../../renderer/stores/shift');
 const { default: ShiftClose } = await import('../../../renderer/components/shift/ShiftClose.vue');
 const { default: ShiftReportView } = await import('../../../renderer/components/shift/ShiftReport.vue');
+const { default: ShiftBadge } = await import('../../../renderer/components/shift/ShiftBadge.vue');
 
 const X: ShiftReport = {
   title: 'X', shiftIds: [3], from: '2025-01-31T01:00:00.000Z', to: null, cashierId: 'c1', channels: [], totalNetFen: 0,
@@ -85,6 +86,26 @@ describe('the close panel', () => {
     expect(rec.textContent).toContain('未能完成核对');
     expect(rec.textContent).not.toContain('核对一致');
     expect(rec.querySelector('[data-cause="not_checked"]')!.textContent).toContain('网关没有回应，未能核对');
+    app.unmount();
+  });
+
+  it('the top-bar badge: nobody → signed in without a shift → signed in with shift #3', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    fakePos.answer('shift.session', () => ({ ok: true, value: null }));
+    const app = createApp(ShiftBadge).use(pinia);
+    app.mount('#app');
+    await flush();
+    const badge = () => document.querySelector('[data-testid="shift-badge"]')!;
+    expect(badge().textContent).toBe('未开班 · 未签到');
+    const store = useShiftStore();
+    store.session = { cashierId: 'c1', name: '小王' };
+    await nextTick();
+    expect(badge().textContent).toBe('小王 · 未开班');
+    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 0 };
+    await nextTick();
+    expect(badge().textContent).toBe('小王 · 班次 #3');
+    expect(badge().getAttribute('data-state')).toBe('open');
     app.unmount();
   });
 });
