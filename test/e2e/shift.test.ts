@@ -191,6 +191,7 @@ describe('shift screens', () => {
     expect(await text(page, 'close-variance')).toBe('-¥12.50');
     expect(await text(page, 'close-variance-word')).toContain('短款');
     await page.getByTestId('approval').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('close-reason');
     await page.getByTestId('close-submit').click();
     await expect.poll(() => text(page, 'close-reason-error')).toBe('请填写差额原因');
     await page.getByTestId('close-reason').fill('找零时多找了');
