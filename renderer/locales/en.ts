@@ -299,6 +299,7 @@ const en: Record<keyof typeof zh, string> = {
   'settings.hint.wedge': 'USB keyboard scanners: keys closer than this, ending with Enter, are one scan',
   'settings.hint.printer': 'Empty: no printing',
   'settings.hint.variance': 'Above this difference, closing a shift needs the manager PIN and a reason',
+  'settings.pinIsDefault': 'The manager PIN is still the new till\'s 0000: set a new one below.',
   'settings.secretPlainFile': 'This PC offers no system keyring: the secret is kept in a file only this OS user can read.',
   'settings.rule.gatewayUrl': 'Must be an http(s) URL, or empty for the built-in sandbox',
   'settings.rule.appId': 'At most 32 characters; required for a real gateway',
@@ -339,11 +340,6 @@ const en: Record<keyof typeof zh, string> = {
   'scannerState.closed': 'Closed',
   'scannerState.error': 'Error',
 
-  'shift.title': 'Shift',
-  'shift.comingSoon': 'Shift screens (sign-in, float, blind count, X/Z reports) come in a later version.',
-  'shift.cashier': 'Cashier',
-  'shift.openedAt': 'Opened',
-  'shift.float': 'Float',
 
   'customer.welcome': 'Welcome',
   'customer.amount': 'To pay',

@@ -308,6 +308,7 @@ export default {
   'settings.hint.wedge': 'USB 键盘式扫码枪：按键间隔小于此值、以回车结束的连续输入视为一次扫码',
   'settings.hint.printer': '留空表示不打印',
   'settings.hint.variance': '超过此差额，交班需要店长密码和原因',
+  'settings.pinIsDefault': '经理密码仍是新机默认的 0000：请在下方设置新的经理密码。',
   'settings.secretPlainFile': '这台电脑没有可用的系统钥匙串：密钥保存在只有当前系统用户可读的文件中。',
   'settings.rule.gatewayUrl': '必须是 http(s) 地址，或留空使用内置沙箱',
   'settings.rule.appId': '最多 32 个字符；使用真实网关时必填',
@@ -349,11 +350,6 @@ export default {
   'scannerState.error': '出错',
 
   // shift (the screens come with a later issue)
-  'shift.title': '交班',
-  'shift.comingSoon': '交班功能（签到、备用金、盲点、X/Z 报表）将在后续版本提供。',
-  'shift.cashier': '收银员',
-  'shift.openedAt': '开班时间',
-  'shift.float': '备用金',
 
   // customer display
   'customer.welcome': '欢迎光临',

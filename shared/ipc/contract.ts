@@ -50,7 +50,7 @@ export const invokeSchemas = {
   }),
   /** Cashier cancels a waiting payment: it is reversed. */
   'checkout.cancel': z.strictObject({ outTradeNo }),
-  /** The payment still in progress at this till, if any (after a reload of the window). */
+  /** The latest payment of this till (in progress or just finished), for a window that reloads; null when none. */
   'checkout.current': empty,
 
   // --- history ---
@@ -246,8 +246,10 @@ export interface SettingsView {
   values: Settings;
   /** The secret is write-only: the renderer only learns whether one is stored. */
   hasSecret: boolean;
-  /** How the secret is protected; 'plain-file' is told to the user plainly. */
-  secretStorage: 'os-keyring' | 'plain-file' | 'none';
+  /** How the secret is (or would be) protected; 'plain-file' is told to the user plainly. */
+  secretStorage: 'os-keyring' | 'plain-file';
+  /** The manager PIN is still the new till's 0000: the settings screen asks to change it. */
+  managerPinIsDefault: boolean;
 }
 
 export interface SerialPortView {

@@ -6,8 +6,9 @@ import { PosError } from '../../../shared/ipc/errors.js';
 import { mergeSettings, type Settings } from '../../../shared/settings.js';
 import type { SettingsView } from '../../../shared/ipc/contract.js';
 
-export function settingsView(rt: Pick<Runtime, 'settings'>): SettingsView {
-  return { values: rt.settings.get(), hasSecret: rt.settings.hasSecret(), secretStorage: rt.settings.hasSecret() ? rt.settings.secrets.kind : 'none' };
+export function settingsView(rt: Pick<Runtime, 'settings' | 'pin'>): SettingsView {
+  // The storage kind is told before any secret is typed, so a till without a keyring says so up front.
+  return { values: rt.settings.get(), hasSecret: rt.settings.hasSecret(), secretStorage: rt.settings.secrets.kind, managerPinIsDefault: rt.pin.isDefault() };
 }
 
 export interface SaveHooks<T> {

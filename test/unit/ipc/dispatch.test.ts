@@ -66,10 +66,13 @@ describe('dispatch', () => {
     const app = await start();
     const wrong = await dispatch(app.handlers, 'settings.save', { values: { secret: 'abcdefgh12345678' }, managerPin: '9999' }, ctx);
     expect(wrong).toMatchObject({ ok: false, error: { code: 'pin_required', message: 'managerPin: wrong manager PIN' } });
-    const saved = await dispatch(app.handlers, 'settings.save', { values: { secret: 'abcdefgh12345678' }, managerPin: '0000' }, ctx);
-    expect(saved).toMatchObject({ ok: true, value: { hasSecret: true, secretStorage: 'plain-file' } });
+    // Before any secret: the screen already learns where one would be kept, and that the PIN is the default.
+    expect(await dispatch(app.handlers, 'settings.get', {}, ctx)).toMatchObject({ ok: true, value: { hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: true } });
+    const saved = await dispatch(app.handlers, 'settings.save', { values: { secret: 'abcdefgh12345678', newManagerPin: '2468' }, managerPin: '0000' }, ctx);
+    expect(saved).toMatchObject({ ok: true, value: { hasSecret: true, secretStorage: 'plain-file', managerPinIsDefault: false } });
     expect(JSON.stringify(saved)).not.toContain('abcdefgh12345678');
     expect(JSON.stringify(await dispatch(app.handlers, 'settings.get', {}, ctx))).not.toContain('abcdefgh12345678');
+    expect(await dispatch(app.handlers, 'settings.get', {}, ctx)).not.toHaveProperty('value.values.newManagerPin');
   });
 
   it('turns a PosError into data and a bug into an internal error without detail', async () => {

@@ -30,7 +30,7 @@ async function flush(): Promise<void> {
 beforeEach(() => {
   document.body.innerHTML = '<div id="app"></div>';
   fakePos.calls.length = 0;
-  fakePos.answer('settings.get', () => ({ ok: true, value: { values: DEFAULT_SETTINGS, hasSecret: false, secretStorage: 'none' } }));
+  fakePos.answer('settings.get', () => ({ ok: true, value: { values: DEFAULT_SETTINGS, hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
   fakePos.answer('shift.xReport', () => ({ ok: true, value: X }));
   fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
   fakePos.answer('shift.current', () => ({ ok: true, value: null }));

@@ -37,7 +37,7 @@ async function signedInWithShift(): Promise<ReturnType<typeof useShiftStore>> {
   fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
   fakePos.answer('shift.current', () => ({ ok: true, value: SHIFT }));
   fakePos.answer('shift.cashiers', () => ({ ok: true, value: [{ id: 'c1', name: '小王', role: 'cashier', active: true, locked: false }] }));
-  fakePos.answer('settings.get', () => ({ ok: true, value: { values: { ...DEFAULT_SETTINGS, varianceThresholdFen: 1_000 }, hasSecret: false, secretStorage: 'none' } }));
+  fakePos.answer('settings.get', () => ({ ok: true, value: { values: { ...DEFAULT_SETTINGS, varianceThresholdFen: 1_000 }, hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
   fakePos.answer('shift.xReport', () => ({ ok: true, value: report() }));
   const store = useShiftStore();
   await store.refresh();
