@@ -13,7 +13,7 @@
 //   caller acts on); the document's other "是" result fields are optional here because a gateway
 //   omits them in states where they have no value (e.g. no openid while USERPAYING).
 // - Deviations from the printed document are marked `note` on the field.
-import { MAX_AMOUNT_FEN, MIN_AMOUNT_FEN, fenToWireYuan, isFen, wireYuanToFen, type Fen } from './money.js';
+import { MAX_AMOUNT_FEN, MIN_AMOUNT_FEN, fenToWireYuan, formatYuan, isFen, wireYuanToFen, type Fen } from './money.js';
 import { checkAuthCode, type ScanChannel } from './paycode.js';
 import { QR_METHODS, type AttemptState, type PayChannel } from './payment.js';
 import { attemptStateOf, refundStateOf, withdrawStateOf, type RefundOutcome, type WithdrawState } from './trade-state.js';
@@ -693,7 +693,7 @@ export function toWireResult(variant: VariantSpec, result: Params): Record<strin
     if (v === undefined) continue;
     if (f.kind === 'money') {
       const yuan = fenToWireYuan(v as Fen);
-      out[f.name] = f.moneyAsString ? formatFenText(v as Fen) : yuan;
+      out[f.name] = f.moneyAsString ? formatYuan(v as Fen) : yuan;
     } else if (f.kind === 'time') {
       out[f.name] = v === null || v === '' ? '' : formatWireTime(v as string, f.timeFormat ?? 'yyyy-MM-dd HH:mm:ss');
     } else {
@@ -701,11 +701,6 @@ export function toWireResult(variant: VariantSpec, result: Params): Record<strin
     }
   }
   return out;
-}
-
-function formatFenText(fen: Fen): string {
-  const abs = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** How many entries of the document's method list the table holds (variants counted). */

@@ -5,7 +5,7 @@
 // synchronously, so two requests can never interleave between a check and its write.
 import { randomBytes } from 'node:crypto';
 import type { SignValue } from '../../shared/canonical.js';
-import type { Fen } from '../../shared/money.js';
+import { formatYuan, type Fen } from '../../shared/money.js';
 import { maskCode } from '../../shared/paycode.js';
 import {
   fromWireParams,
@@ -330,7 +330,7 @@ export class GatewayCore {
         Object.assign(result, {
           buyer_logon_id: '159****5620',
           receipt_amount: o.amountFen,
-          fund_bill_list: JSON.stringify([{ amount: (o.amountFen / 100).toFixed(2), fundChannel: 'ALIPAYACCOUNT' }]),
+          fund_bill_list: JSON.stringify([{ amount: formatYuan(o.amountFen), fundChannel: 'ALIPAYACCOUNT' }]),
           buyer_user_id: '2088101117955611',
         });
       } else if (o.channel === 'jd') {
@@ -376,9 +376,9 @@ export class GatewayCore {
     const refundable = o.amountFen - o.refundedFen;
     if (refundable <= 0) return answer(STATUS.INVALID_PARAM, `out_trade_no: ${outTradeNo} is refunded in full already`);
     const amount = requested ?? refundable;
-    if (amount > refundable) return answer(STATUS.INVALID_PARAM, `refund_fee: must be at most the refundable ${(refundable / 100).toFixed(2)}`);
+    if (amount > refundable) return answer(STATUS.INVALID_PARAM, `refund_fee: must be at most the refundable ${formatYuan(refundable)}`);
     const shortfall = this.o.ledger.refundShortfall(o, amount);
-    if (shortfall !== null) return answer(STATUS.WITHDRAW_BALANCE_LOW, `the refund needs ${(shortfall / 100).toFixed(2)} of settled balance`);
+    if (shortfall !== null) return answer(STATUS.WITHDRAW_BALANCE_LOW, `the refund needs ${formatYuan(shortfall)} of settled balance`);
     this.o.ledger.insertRefund(o, outRefundNo, amount, 'refund', typeof p['refund_reason'] === 'string' ? p['refund_reason'] : null);
     this.o.log?.(`refund ${outRefundNo} of ${outTradeNo}: ${amount} fen`);
     return this.refundAnswer(variant, this.order(outTradeNo)!, outRefundNo, amount);
@@ -410,7 +410,7 @@ export class GatewayCore {
       // Like a refund, a reverse of a settled order is paid from the settled balance; a real
       // gateway refuses it when the balance cannot pay, and so does the sandbox.
       const shortfall = left > 0 ? this.o.ledger.refundShortfall(o, left) : null;
-      if (shortfall !== null) return answer(STATUS.WITHDRAW_BALANCE_LOW, `the reverse needs ${(shortfall / 100).toFixed(2)} of settled balance`);
+      if (shortfall !== null) return answer(STATUS.WITHDRAW_BALANCE_LOW, `the reverse needs ${formatYuan(shortfall)} of settled balance`);
       if (left > 0) this.o.ledger.insertRefund(o, `REV_${o.tradeNo}`, left, 'reverse', 'trade.reverse');
       this.o.ledger.markClosedRow(o.outTradeNo, o.merchantNo, 'refunded', 'reverse');
       after = this.o.ledger.order(o.outTradeNo, o.merchantNo)!;
@@ -431,7 +431,7 @@ export class GatewayCore {
     const fee = m.withdrawFeeFen;
     const bal = this.o.ledger.balances(m.merchantNo);
     if (amount + fee > bal.balanceFen) {
-      return answer(STATUS.WITHDRAW_BALANCE_LOW, `amount: ${(amount / 100).toFixed(2)} + fee ${(fee / 100).toFixed(2)} exceeds the withdrawable ${(bal.balanceFen / 100).toFixed(2)}`);
+      return answer(STATUS.WITHDRAW_BALANCE_LOW, `amount: ${formatYuan(amount)} + fee ${formatYuan(fee)} exceeds the withdrawable ${formatYuan(bal.balanceFen)}`);
     }
     const account: Record<string, unknown> = {};
     for (const k of ['bakn_account_no', 'bank_account_name', 'bank_mobile', 'account_attr', 'bank_code', 'bank_name', 'id_card_no', 'province', 'city', 'remark']) {

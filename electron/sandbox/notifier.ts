@@ -2,6 +2,7 @@
 // once and then retried after 4m, 10m, 10m, 1h, 2h, 6h, 15h (8 deliveries in all, scaled by the
 // time scale) until the receiver answers exactly `SUCCESS`. Each delivery is written to the ledger.
 import type { SignValue } from '../../shared/canonical.js';
+import { formatYuan } from '../../shared/money.js';
 import type { Signer } from '../gateway/sign.js';
 import { HOUR_MS, MINUTE_MS, type SandboxClock } from './clock.js';
 import type { Ledger, LedgerOrder } from './ledger.js';
@@ -32,17 +33,16 @@ export class Notifier {
 
   /** The callback form of a paid order (common fields plus the channel's own). */
   callbackFields(o: LedgerOrder): Record<string, SignValue> {
-    const yuan = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
     const fields: Record<string, SignValue> = {
       out_trade_no: o.outTradeNo,
       trade_no: o.tradeNo,
-      total_amount: yuan(o.amountFen),
+      total_amount: formatYuan(o.amountFen),
       pay_time: (o.paidAt ?? o.createdAt).replace('T', ' '),
     };
     if (o.channel === 'weixin' || o.channel === 'qq') {
       Object.assign(fields, {
         bank_type: 'CMB_DEBIT',
-        cash_fee: yuan(o.amountFen),
+        cash_fee: formatYuan(o.amountFen),
         fee_type: 'CNY',
         is_subscribe: 'N',
         openid: `oSandbox${o.tradeNo.slice(-8)}`,
@@ -52,11 +52,11 @@ export class Notifier {
       Object.assign(fields, {
         buyer_logon_id: '159****5620',
         trade_status: 'TRADE_SUCCESS',
-        buyer_pay_amount: yuan(o.amountFen),
+        buyer_pay_amount: formatYuan(o.amountFen),
         point_amount: '0.00',
         subject: o.orderName ?? '',
         body: o.body ?? '',
-        fund_bill_list: JSON.stringify([{ amount: yuan(o.amountFen), fundChannel: 'ALIPAYACCOUNT' }]),
+        fund_bill_list: JSON.stringify([{ amount: formatYuan(o.amountFen), fundChannel: 'ALIPAYACCOUNT' }]),
       });
     } else if (o.channel === 'jd') {
       fields['trade_status'] = '2';

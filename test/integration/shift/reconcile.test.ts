@@ -169,7 +169,6 @@ describe('shift close reconciled with the sandbox gateway', () => {
     r.shifts.open(0);
     const orders: string[] = [];
     for (let i = 0; i < 12; i++) orders.push((await r.scan(100 + i, weixinCode('40', i))).outTradeNo);
-    const started = Date.now();
     const z = await r.shifts.close({ countedFen: 0 });
     expect(z.reconciliation!.matches).toBe(false);
     expect(z.reconciliation!.checked).toBe(0);
@@ -177,7 +176,6 @@ describe('shift close reconciled with the sandbox gateway', () => {
     expect(new Set(z.reconciliation!.diffs.map((d) => d.cause))).toEqual(new Set(['not_checked']));
     // After RECONCILE_GIVE_UP_AFTER_FAILURES the rest are not asked at all.
     expect(z.reconciliation!.diffs.some((d) => d.gateway.includes('not asked: the gateway did not answer'))).toBe(true);
-    expect(Date.now() - started).toBeLessThan(20_000);
     expect(r.shifts.current()).toBeNull();
   });
 });
