@@ -67,6 +67,8 @@ const en: Record<keyof typeof zh, string> = {
   'refundState.processing': 'Processing',
   'refundState.succeeded': 'Refunded',
   'refundState.failed': 'Refund not done',
+  'withdrawState.requested': 'No answer yet: query it',
+  'withdrawState.refused': 'Refused by the gateway',
   'withdrawState.processing': 'Processing',
   'withdrawState.paid': 'Paid out',
   'withdrawState.failed': 'Not done',

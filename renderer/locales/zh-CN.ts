@@ -69,6 +69,8 @@ export default {
   'refundState.processing': '退款中',
   'refundState.succeeded': '退款成功',
   'refundState.failed': '退款未成功',
+  'withdrawState.requested': '未收到应答，请查询',
+  'withdrawState.refused': '已被网关拒绝',
   'withdrawState.processing': '处理中',
   'withdrawState.paid': '已到账',
   'withdrawState.failed': '未成功',

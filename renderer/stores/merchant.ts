@@ -4,21 +4,20 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { invoke } from '../api';
-import type { BalanceView, InvokePayload, WithdrawView } from '../../shared/ipc/contract';
+import type { BalanceView, InvokePayload, WithdrawView, WithdrawalRecord } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
 
 export type WithdrawForm = Omit<InvokePayload<'merchant.withdraw'>, 'managerPin'>;
 export type WithdrawVia = WithdrawForm['via'];
 
-/** Withdrawals of this session kept on screen (the gateway keeps the full list). */
-export const MAX_RECENT_WITHDRAWALS = 20;
 
 export const useMerchantStore = defineStore('merchant', () => {
   const pin = ref<string | null>(null);
   const balance = ref<BalanceView | null>(null);
   const loading = ref(false);
   const error = ref<IpcError | null>(null);
-  const recent = ref<(WithdrawView & { via: WithdrawVia })[]>([]);
+  /** The withdrawals this till asked for, as journaled by main (they survive a restart). */
+  const recent = ref<WithdrawalRecord[]>([]);
 
   /** Checks the PIN by reading the balance with it; a wrong PIN is answered pin_required. */
   async function unlock(managerPin: string): Promise<IpcError | null> {
@@ -29,6 +28,7 @@ export const useMerchantStore = defineStore('merchant', () => {
     pin.value = managerPin;
     balance.value = r.value;
     error.value = null;
+    await loadWithdrawals();
     return null;
   }
 
@@ -36,6 +36,13 @@ export const useMerchantStore = defineStore('merchant', () => {
     pin.value = null;
     balance.value = null;
     error.value = null;
+    recent.value = [];
+  }
+
+  async function loadWithdrawals(): Promise<void> {
+    if (!pin.value) return;
+    const r = await invoke('merchant.withdrawals', { managerPin: pin.value });
+    if (r.ok) recent.value = r.value;
   }
 
   async function refresh(): Promise<void> {
@@ -52,27 +59,19 @@ export const useMerchantStore = defineStore('merchant', () => {
     }
   }
 
-  function remember(v: WithdrawView, via: WithdrawVia): void {
-    const i = recent.value.findIndex((w) => w.outTradeNo === v.outTradeNo);
-    if (i >= 0) recent.value[i] = { ...v, via };
-    else recent.value.unshift({ ...v, via });
-    recent.value.splice(MAX_RECENT_WITHDRAWALS);
-  }
-
   async function withdraw(form: WithdrawForm): Promise<{ ok: true; value: WithdrawView } | { ok: false; error: IpcError }> {
     if (!pin.value) return { ok: false, error: { code: 'pin_required', message: 'managerPin: the manager PIN is required' } };
     const r = await invoke('merchant.withdraw', { ...form, managerPin: pin.value });
-    if (r.ok) {
-      remember(r.value, form.via);
-      void refresh();
-    }
+    // Refused or unanswered withdrawals are journaled too: the list always shows them.
+    await loadWithdrawals();
+    if (r.ok) void refresh();
     return r;
   }
 
   async function query(via: WithdrawVia, outTradeNo: string): Promise<{ ok: true; value: WithdrawView } | { ok: false; error: IpcError }> {
     if (!pin.value) return { ok: false, error: { code: 'pin_required', message: 'managerPin: the manager PIN is required' } };
     const r = await invoke('merchant.withdrawQuery', { managerPin: pin.value, via, outTradeNo });
-    if (r.ok) remember(r.value, via);
+    await loadWithdrawals();
     return r;
   }
 

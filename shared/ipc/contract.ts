@@ -92,6 +92,8 @@ export const invokeSchemas = {
     remark: z.string().min(1).max(64),
   }),
   'merchant.withdrawQuery': z.strictObject({ managerPin: pin, via: z.enum(['merchant', 'unionpay']), outTradeNo }),
+  /** The withdrawals this till asked for, newest first. */
+  'merchant.withdrawals': z.strictObject({ managerPin: pin }),
 
   // --- settings ---
   'settings.get': empty,
@@ -234,6 +236,19 @@ export interface BalanceView {
   unionpay: { totalFen: Fen; freezeFen: Fen; normalFen: Fen } | null;
 }
 
+export interface WithdrawalRecord {
+  outTradeNo: string;
+  via: 'merchant' | 'unionpay';
+  amountFen: Fen;
+  /** requested: sent, no answer yet (query it); refused: the gateway said no, nothing moved. */
+  state: 'requested' | 'processing' | 'paid' | 'failed' | 'refused';
+  tradeNo: string | null;
+  feeFen: Fen | null;
+  reason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface WithdrawView {
   outTradeNo: string;
   tradeNo: string | null;
@@ -350,6 +365,7 @@ export interface InvokeResults {
   'merchant.balance': BalanceView;
   'merchant.withdraw': WithdrawView;
   'merchant.withdrawQuery': WithdrawView;
+  'merchant.withdrawals': WithdrawalRecord[];
   'settings.get': SettingsView;
   'settings.save': SettingsView;
   'scanner.listPorts': SerialPortView[];

@@ -135,3 +135,42 @@ describe('shifts in the wired till', () => {
     expect(await call(app, 'shift.session', {})).toBeNull();
   });
 });
+
+describe('withdrawals in the wired till', () => {
+  const account = { via: 'merchant' as const, bankAccountNo: '6222020202020202', bankAccountName: '张三', bankMobile: '13800138000', accountAttr: 0 as const, remark: '提现' };
+
+  it('are journaled before they leave; a lost answer blocks a second one until it is queried', async () => {
+    const { app } = await start();
+    await call(app, 'checkout.scan', { amountFen: 50_000, authCode: '134567890123456700' });
+    const sandbox = app.runtime.gateway().sandbox!;
+    sandbox.ledger.settleAll();
+
+    // The gateway acts on the request, but its answer is lost on the way back.
+    const client = app.runtime.gateway().client;
+    const realCall = client.call.bind(client);
+    client.call = (async (method: string, params: never, opts?: never) => {
+      const real = await realCall(method as never, params, opts);
+      return method === 'merchant.withdraw' ? { kind: 'unknown', reason: 'answer dropped (test)' } : real;
+    }) as typeof client.call;
+
+    const first = await call(app, 'merchant.withdraw', { managerPin: '0000', amountFen: 10_000, ...account });
+    expect(await call(app, 'merchant.withdrawals', { managerPin: '0000' })).toMatchObject([{ outTradeNo: first.outTradeNo, amountFen: 10_000, state: 'requested' }]);
+    expect(sandbox.ledger.withdrawals()).toHaveLength(1);
+
+    const second = await dispatch(app.handlers, 'merchant.withdraw', { managerPin: '0000', amountFen: 10_000, ...account }, ctx);
+    expect(second).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(sandbox.ledger.withdrawals()).toHaveLength(1);
+
+    await call(app, 'merchant.withdrawQuery', { managerPin: '0000', via: 'merchant', outTradeNo: first.outTradeNo });
+    expect((await call(app, 'merchant.withdrawals', { managerPin: '0000' }))[0]).toMatchObject({ state: 'processing' });
+    sandbox.ledger.completeWithdrawals('paid');
+    await call(app, 'merchant.withdrawQuery', { managerPin: '0000', via: 'merchant', outTradeNo: first.outTradeNo });
+    expect((await call(app, 'merchant.withdrawals', { managerPin: '0000' }))[0]).toMatchObject({ state: 'paid', feeFen: 200 });
+
+    // Answered now: the next one may go, and a refusal is recorded as such.
+    client.call = realCall as typeof client.call;
+    const refused = await dispatch(app.handlers, 'merchant.withdraw', { managerPin: '0000', amountFen: 10_000_000, ...account }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rejected', gatewayCode: 15503 } });
+    expect((await call(app, 'merchant.withdrawals', { managerPin: '0000' }))[0]).toMatchObject({ amountFen: 10_000_000, state: 'refused' });
+  });
+});
