@@ -190,11 +190,15 @@ export class GatewayCore {
     return this.o.ledger.order(o.outTradeNo, o.merchantNo)!;
   }
 
+  /** Arms a timer for the order's due time. Node may fire a timer up to a millisecond before
+   *  Date.now() reaches its target, so an order not yet due when it fires is armed again. */
   private scheduleResolve(o: LedgerOrder): void {
     if (o.resolveAtMs === null || this.closed) return;
     const t = setTimeout(() => {
       this.timers.delete(t);
-      if (!this.closed) this.order(o.outTradeNo);
+      if (this.closed) return;
+      const now = this.order(o.outTradeNo);
+      if (now && now.state === 'pending' && now.resolveAtMs !== null) this.scheduleResolve(now);
     }, Math.max(0, o.resolveAtMs - this.o.clock.nowMs()));
     t.unref();
     this.timers.add(t);

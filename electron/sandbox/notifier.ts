@@ -20,6 +20,8 @@ export interface NotifierOptions {
   clock: SandboxClock;
   signerFor: (signType: 'MD5' | 'RSA') => Signer;
   fetchImpl?: typeof fetch;
+  /** Real ms one delivery may take (default NOTIFY_TIMEOUT_MS). */
+  timeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -80,7 +82,8 @@ export class Notifier {
     if (this.closed) return;
     const ac = new AbortController();
     this.inFlight.add(ac);
-    const timer = setTimeout(() => ac.abort(), NOTIFY_TIMEOUT_MS);
+    const timeoutMs = this.opts.timeoutMs ?? NOTIFY_TIMEOUT_MS;
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
     let httpStatus: number | null = null;
     let answerText = '';
     try {
@@ -93,7 +96,7 @@ export class Notifier {
       httpStatus = res.status;
       answerText = (await res.text()).slice(0, MAX_NOTIFY_ANSWER_BYTES);
     } catch (err) {
-      answerText = `(no answer: ${ac.signal.aborted ? `timeout after ${NOTIFY_TIMEOUT_MS} ms` : ((err as Error).message ?? 'error')})`;
+      answerText = `(no answer: ${ac.signal.aborted ? `timeout after ${timeoutMs} ms` : ((err as Error).message ?? 'error')})`;
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(ac);

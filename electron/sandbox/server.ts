@@ -58,12 +58,16 @@ export interface SandboxOptions {
   withdrawFeeFen?: Fen;
   /** Sandbox ms after payment when an order's net settles. */
   settleAfterMs?: number;
+  /** Real ms a callback delivery may take before it counts as unanswered (default 5 s). */
+  notifyTimeoutMs?: number;
   /** Sandbox ms a withdrawal takes. */
   withdrawAfterMs?: number;
   /** Settled money the merchant starts with. */
   openingBalanceFen?: Fen;
   log?: (line: string) => void;
   fetchImpl?: typeof fetch;
+  /** The sandbox's wall clock (default Date.now); tests use one that lags the timers. */
+  now?: () => number;
 }
 
 /** Read access to the ledger (scenario times applied first) and the fault-injection hooks. */
@@ -108,7 +112,7 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const timeScale = opts.timeScale ?? 1;
-  const clock = createClock(timeScale);
+  const clock = createClock(timeScale, opts.now);
   const appId = opts.appId ?? DEMO_APP_ID;
   const secret = opts.secret ?? DEMO_SECRET;
   const merchantNo = opts.merchantNo ?? DEMO_MERCHANT_NO;
@@ -152,6 +156,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     clock,
     signerFor: (t) => (t === 'RSA' ? callbackRsa : md5),
     ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+    ...(opts.notifyTimeoutMs !== undefined ? { timeoutMs: opts.notifyTimeoutMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
   let baseUrl = '';
