@@ -8,5 +8,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A bound for failure, not a timing goal: a loaded 2-core CI machine can take seconds.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

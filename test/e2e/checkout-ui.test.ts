@@ -65,7 +65,7 @@ describe('checkout', () => {
     expect(first).toBeGreaterThan(30);
     expect(first).toBeLessThanOrEqual(45);
     await screenshot(page, 'checkout-waiting');
-    await expect.poll(async () => Number(await text(page, 'countdown-value')), { timeout: 5_000 }).toBeLessThan(first);
+    await expect.poll(async () => Number(await text(page, 'countdown-value')), { timeout: 15_000 }).toBeLessThan(first);
     expect(await waitResult(page)).toBe('paid');
     expect(await text(page, 'result-amount')).toBe('¥36.00');
     await page.close();

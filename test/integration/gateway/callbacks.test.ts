@@ -57,7 +57,7 @@ describe('callbacks', () => {
     const client = createGatewayClient({ gatewayUrl: sb.gatewayUrl, appId: sb.appId, signType: 'MD5', secret: sb.secret });
     const { method, params } = scanParams('alipay', sb.merchantNo, 1999, '77', rx.url);
     expect((await client.call(method, params as never)).kind).toBe('ok');
-    await until(() => sb.ledger.notifications(String(params['out_trade_no'])).some((n) => n.acknowledged), 5000);
+    await until(() => sb.ledger.notifications(String(params['out_trade_no'])).some((n) => n.acknowledged));
     await sleep(150); // no further delivery after SUCCESS
     expect(rx.bodies).toHaveLength(3);
     const log = sb.ledger.notifications(String(params['out_trade_no']));

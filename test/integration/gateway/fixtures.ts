@@ -64,7 +64,7 @@ export const LINK_METHODS: MethodName[] = [
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until check() is truthy or the limit passes. */
-export async function until<T>(check: () => T | Promise<T>, limitMs = 5000, stepMs = 10): Promise<Exclude<T, null | undefined | false>> {
+export async function until<T>(check: () => T | Promise<T>, limitMs = 15_000, stepMs = 10): Promise<Exclude<T, null | undefined | false>> {
   const end = Date.now() + limitMs;
   for (;;) {
     const v = await check();

@@ -31,7 +31,7 @@ afterEach(async () => {
 afterAll(killAllSocat);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(check: () => boolean, what: string, limitMs = 8_000): Promise<void> {
+async function waitFor(check: () => boolean, what: string, limitMs = 15_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);

@@ -137,7 +137,7 @@ export class MockPorts {
 }
 
 /** Polls until `check` holds (no timing is asserted: the limit only stops a broken test). */
-export async function waitFor(check: () => boolean, what: string, limitMs = 5_000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string, limitMs = 15_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
