@@ -53,7 +53,8 @@ async function open(configs: (pair: PtyPair) => ScannerConfig[], pair: PtyPair, 
 describe('scan gun on a real pty (socat)', () => {
   it('reads a payment code written in pieces, as one code, masked in every log', async () => {
     const pair = await startPtyPair(dir);
-    const { m, reads, logs } = await open((p) => [{ id: 'gun', path: p.appPath }], pair);
+    // A generous gap limit: the pieces are 15 ms apart, and a loaded machine must not split them.
+    const { m, reads, logs } = await open((p) => [{ id: 'gun', path: p.appPath, interByteTimeoutMs: 1_000 }], pair);
     expect(m.status()[0]).toMatchObject({ state: 'open', path: pair.appPath, reason: null });
     pair.write('1345');
     await sleep(15);
@@ -90,11 +91,12 @@ describe('scan gun on a real pty (socat)', () => {
 
   it('terminator none: the inter-byte timeout closes each code', async () => {
     const pair = await startPtyPair(dir);
-    const { reads } = await open((p) => [{ id: 'fixed', path: p.appPath, terminator: 'none', interByteTimeoutMs: 40 }], pair);
+    // Halves 5 ms apart are one code; 1 s of silence (well past the 250 ms limit) ends it.
+    const { reads } = await open((p) => [{ id: 'fixed', path: p.appPath, terminator: 'none', interByteTimeoutMs: 250 }], pair);
     pair.write(EAN13.slice(0, 6));
     await sleep(5);
     pair.write(EAN13.slice(6));
-    await sleep(150);
+    await sleep(1_000);
     pair.write(WX);
     await waitFor(() => reads.length === 2, 'two reads');
     expect(reads.map((r) => r.code)).toEqual([EAN13, WX]);

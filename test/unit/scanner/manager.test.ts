@@ -52,7 +52,7 @@ describe('ScannerManager with MockBinding', () => {
   it('classifies Alipay codes, product barcodes and unknown reads; a code split across chunks is one read', async () => {
     const { ports, reads, m } = setup();
     ports.create('/dev/ttyACM0');
-    await m.configure([{ id: 'gun', path: '/dev/ttyACM0', terminator: 'CRLF' }]);
+    await m.configure([{ id: 'gun', path: '/dev/ttyACM0', terminator: 'CRLF', interByteTimeoutMs: 1_000 }]); // a loaded machine must not split the chunks
     ports.send('/dev/ttyACM0', '2834567');
     await sleep(5);
     ports.send('/dev/ttyACM0', '890123456\r');
@@ -116,7 +116,7 @@ describe('ScannerManager with MockBinding', () => {
   it('terminator none: silence ends the code', async () => {
     const { ports, reads, m } = setup();
     ports.create('/dev/ttyUSB0');
-    await m.configure([{ id: 'fixed', path: '/dev/ttyUSB0', terminator: 'none', interByteTimeoutMs: 20 }]);
+    await m.configure([{ id: 'fixed', path: '/dev/ttyUSB0', terminator: 'none', interByteTimeoutMs: 250 }]);
     ports.send('/dev/ttyUSB0', WX.slice(0, 9));
     await sleep(2);
     ports.send('/dev/ttyUSB0', WX.slice(9));
