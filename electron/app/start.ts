@@ -13,6 +13,7 @@ import { PosError } from '../../shared/ipc/errors.js';
 import type { Settings } from '../../shared/settings.js';
 import { appHandlers } from '../ipc/handlers/app.js';
 import { checkoutHandlers } from '../ipc/handlers/checkout.js';
+import { displayHandlers } from '../ipc/handlers/display.js';
 import { merchantHandlers } from '../ipc/handlers/merchant.js';
 import { WithdrawalStore } from '../merchant/withdrawals.js';
 import { scannerHandlers, forwardScannerEvents } from '../ipc/handlers/scanner.js';
@@ -219,7 +220,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
 
   const handlers = assembleHandlers([
-    baseApp, checkoutHandlers(runtime), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
+    baseApp, checkoutHandlers(runtime), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
     printerHandlers({ printer, shifts, header }),
     exportHandlers({ shifts, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
   ]);

@@ -355,5 +355,11 @@ const en: Record<keyof typeof zh, string> = {
   'customer.closed': 'Nothing was charged',
   'customer.refunded': 'Cancelled; the money goes back to you',
   'customer.secondsLeft': '{n} s left',
+  'customer.total': 'Total',
+  'customer.tendered': 'Cash received',
+  'customer.change': 'Change',
+  'customer.cashThanks': 'Paid in cash — thank you',
+  'customer.lineQty': '×{n}',
+  'customer.moreLines': '{n} more above',
 };
 export default en;

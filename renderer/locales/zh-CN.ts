@@ -366,4 +366,10 @@ export default {
   'customer.closed': '本次未扣款',
   'customer.refunded': '已撤销，款项将原路退回',
   'customer.secondsLeft': '剩余 {n} 秒',
+  'customer.total': '合计',
+  'customer.tendered': '实收',
+  'customer.change': '找零',
+  'customer.cashThanks': '现金收款完成，谢谢惠顾',
+  'customer.lineQty': '×{n}',
+  'customer.moreLines': '前面还有 {n} 项',
 } as const;

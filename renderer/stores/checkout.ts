@@ -3,13 +3,13 @@
 // and from payment.progress events). The store decides nothing about money: the engine does; this
 // only shows what the engine says, and never shows a payment that is not final as failed.
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import { invoke, onEvent } from '../api';
 import { t } from '../i18n';
 import { classifyScan, maskCode } from '../../shared/paycode';
 import { sumFen, MAX_AMOUNT_FEN, formatYuan, type Fen } from '../../shared/money';
 import { isFinalAttemptState, type QrMethod } from '../../shared/payment';
-import type { CashResult, PaymentView } from '../../shared/ipc/contract';
+import type { CashResult, InvokePayload, PaymentView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
 import { pressKey, textToFen, type KeypadKey } from '../lib/keypad';
 import { useCountdown } from '../lib/countdown';
@@ -48,6 +48,12 @@ const GIVING_UP_CODES = ['cancelled', 'deadline', 'expired_waiting'];
 export const ADOPT_EVENT_SLACK_MS = 5_000;
 /** Lines on one sale (the contract allows 200). */
 export const MAX_LINES = 200;
+/**
+ * The customer display follows the typing this long after the last change (on top of the wedge gap,
+ * so a keyboard-wedge gun's burst, which lands on the keypad before it is recognised and undone,
+ * never reaches the customer's screen): one display.show per pause, not one per key.
+ */
+export const DISPLAY_UPDATE_MS = 150;
 
 export const useCheckoutStore = defineStore('checkout', () => {
   const amountText = ref('');
@@ -221,6 +227,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     notice.value = null;
     cancelAsked.value = false;
     countdown.set(null);
+    displayHandsOver();
     sending = { kind, amountFen: totalFen.value, startedAtMs: Date.now() };
   }
 
@@ -278,6 +285,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const payload = { amountFen: totalFen.value, tenderedFen: tenderFen.value, ...saleFields() };
     phase.value = 'sending';
     sending = null;
+    displayHandsOver();
     const r = await invoke('checkout.cash', payload);
     if (r.ok) {
       cash.value = r.value;
@@ -288,6 +296,53 @@ export const useCheckoutStore = defineStore('checkout', () => {
       notice.value = fromExplanation(explainError(r.error));
     }
   }
+
+  // ---------- the customer display ----------
+  // What the customer sees while the cashier types: the total (and the lines), or welcome when there
+  // is no payable amount (nothing typed, or beyond the maximum). Sent only in entry / tender: once a
+  // payment starts, the engine's events drive the display, and a pending update is dropped so it can
+  // never arrive after them. Cash sales are shown by main itself once journaled (checkout.cash).
+  let displayTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The last display.show sent (as JSON): an unchanged screen is not sent again. */
+  let displaySent: string | null = null;
+
+  function displayPayload(): InvokePayload<'display.show'> {
+    if (totalFen.value <= 0 || totalFen.value > MAX_AMOUNT_FEN) return { kind: 'idle' };
+    const fields = saleFields();
+    return fields.lines ? { kind: 'amount', amountFen: totalFen.value, lines: fields.lines } : { kind: 'amount', amountFen: totalFen.value };
+  }
+
+  function cancelDisplay(): void {
+    if (displayTimer) clearTimeout(displayTimer);
+    displayTimer = null;
+  }
+
+  function scheduleDisplay(): void {
+    cancelDisplay();
+    if (phase.value !== 'entry' && phase.value !== 'tender') return;
+    displayTimer = setTimeout(() => {
+      displayTimer = null;
+      if (phase.value !== 'entry' && phase.value !== 'tender') return;
+      const payload = displayPayload();
+      const text = JSON.stringify(payload);
+      if (text === displaySent) return;
+      displaySent = text;
+      // The display is a courtesy: a failed update changes nothing at the till (the next one retries).
+      void invoke('display.show', payload).then((r) => {
+        if (!r.ok && displaySent === text) displaySent = null;
+      });
+    }, DISPLAY_UPDATE_MS + wedgeGapMs.value);
+  }
+
+  /** A payment starts: the engine's events take over the customer's screen. */
+  function displayHandsOver(): void {
+    cancelDisplay();
+    // After the payment the screen is the engine's result: the next amount is news again.
+    displaySent = null;
+  }
+
+  // Every key ("16." reads as 16 but is still typing) restarts the wait.
+  watch([amountText, lines, phase], scheduleDisplay, { deep: true });
 
   function applyView(next: PaymentView): void {
     if (view.value?.outTradeNo !== next.outTradeNo) givingUp.value = null;

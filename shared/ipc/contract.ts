@@ -23,6 +23,26 @@ const saleLine = z.strictObject({
 });
 const empty = z.strictObject({});
 
+// ---------- the customer display ----------
+/** Lines the customer display shows: as many as one sale may carry (checkout.* lines). */
+export const MAX_DISPLAY_LINES = 200;
+/** Lines, when given, must add up to the amount: the customer never sees two different totals. */
+function linesAddUp(v: { amountFen: number; lines?: { qty: number; unitFen: number }[] | undefined }): boolean {
+  return v.lines === undefined || v.lines.reduce((sum, l) => sum + l.qty * l.unitFen, 0) === v.amountFen;
+}
+const displayIdle = z.strictObject({ kind: z.literal('idle') });
+const displayAmount = z
+  .strictObject({ kind: z.literal('amount'), amountFen, lines: z.array(saleLine).max(MAX_DISPLAY_LINES, `must be at most ${MAX_DISPLAY_LINES} lines`).optional() })
+  // Only once every line is valid: a bad line is named by itself, not also as a wrong sum.
+  .refine(linesAddUp, { message: 'must add up to amountFen', path: ['lines'], when: (p) => p.issues.length === 0 });
+/**
+ * A cash sale as the journal recorded it. Only main sends it (after checkout.cash journaled the
+ * sale): the renderer cannot put a cash sale, or its change, on the customer's screen.
+ */
+const displayCash = z
+  .strictObject({ kind: z.literal('cash'), outTradeNo, amountFen, tenderedFen: fen.min(0, 'must be at least 0'), changeFen: fen.min(0, 'must be at least 0') })
+  .refine((v) => v.tenderedFen - v.amountFen === v.changeFen, { message: 'must be tenderedFen − amountFen', path: ['changeFen'], when: (p) => p.issues.length === 0 });
+
 export const invokeSchemas = {
   // --- app ---
   'app.info': empty,
@@ -52,6 +72,11 @@ export const invokeSchemas = {
   'checkout.cancel': z.strictObject({ outTradeNo }),
   /** The latest payment of this till (in progress or just finished), for a window that reloads; null when none. */
   'checkout.current': empty,
+  /**
+   * The cashier window tells the customer display what is being typed: welcome (nothing, or not an
+   * amount) or the amount and its lines. Broadcast as display.update; a payment in progress wins.
+   */
+  'display.show': z.discriminatedUnion('kind', [displayIdle, displayAmount], { error: "must be 'idle' or 'amount' (a cash sale reaches the display from checkout.cash)" }),
 
   // --- history ---
   'orders.search': z.strictObject({
@@ -112,15 +137,30 @@ export const invokeSchemas = {
   'shift.signIn': z.strictObject({ cashierId: z.string().min(1).max(32), pin }),
   'shift.open': z.strictObject({ floatFen: fen.min(0) }),
   'shift.cashMove': z.strictObject({ direction: z.enum(['in', 'out']), amountFen, reason: z.string().min(1).max(100) }),
-  'shift.xReport': empty,
+  /**
+   * The X report of the open shift. Without managerPin it is the cashier's BLIND report: nothing
+   * that reveals the drawer (expected cash, cash amounts, float, cash in/out, total net) — those
+   * are null and `blind` is true. With the manager PIN (checked, same lockout) it is full.
+   */
+  'shift.xReport': z.strictObject({ managerPin: pin.optional() }),
+  /**
+   * The cashier's blind count of the drawer, committed (audited) before the expected amount is
+   * told: answers expected vs counted and the orders that keep the shift open. Nothing is closed.
+   */
+  'shift.count': z.strictObject({
+    countedFen: fen.min(0),
+    denominations: z.record(z.string(), z.number().int().min(0)).optional(),
+  }),
   'shift.close': z.strictObject({
     countedFen: fen.min(0),
     denominations: z.record(z.string(), z.number().int().min(0)).optional(),
     managerPin: pin.optional(),
     varianceReason: note.optional(),
   }),
-  'shift.report': z.strictObject({ shiftId: z.number().int().min(1) }),
-  'shift.dayReport': z.strictObject({ date: isoDate }),
+  /** A closed shift's Z report; an open shift's X report (blind without managerPin, as shift.xReport). */
+  'shift.report': z.strictObject({ shiftId: z.number().int().min(1), managerPin: pin.optional() }),
+  /** 日结. While a shift of that day is still open it is blind without managerPin (as shift.xReport). */
+  'shift.dayReport': z.strictObject({ date: isoDate, managerPin: pin.optional() }),
   /** Cashiers of this till (a new till has none: the manager adds them). */
   'shift.cashiers': empty,
   'shift.addCashier': z.strictObject({
@@ -133,12 +173,14 @@ export const invokeSchemas = {
   'shift.session': empty,
   'shift.signOut': empty,
   /** Writes the report of a shift (Z/X) or a day as CSV or PDF into the till's export folder. */
-  'shift.export': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional(), format: z.enum(['csv', 'pdf']) }),
+  /** The same blind rule as shift.xReport / shift.dayReport: an open shift's figures need managerPin. */
+  'shift.export': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional(), format: z.enum(['csv', 'pdf']), managerPin: pin.optional() }),
 
   // --- printing (issue 7) ---
   'printer.status': empty,
   'printer.reprint': z.strictObject({ outTradeNo }),
-  'printer.printReport': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional() }),
+  /** The same blind rule as shift.xReport / shift.dayReport: an open shift's figures need managerPin. */
+  'printer.printReport': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional(), managerPin: pin.optional() }),
   /** Prints again every journaled job that failed (paper out, printer off…). */
   'printer.retryFailed': empty,
 } as const;
@@ -315,8 +357,11 @@ export interface ReconcileDiff {
   gateway: string;
 }
 
-export interface ShiftReport {
+/** A report with every figure: a Z report, a 日结 of closed shifts, or an X report the manager opened. */
+export interface FullShiftReport {
   title: 'X' | 'Z' | 'DAY';
+  /** false: every figure is here (reports stored before the blind X report have no flag: read as false). */
+  blind: false;
   shiftIds: number[];
   from: string;
   to: string | null;
@@ -327,6 +372,55 @@ export interface ShiftReport {
   openOrders: OrderRow[];
   /** null: not reconciled (X report, or no gateway). `checked`: gateway orders queried. */
   reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number } | null;
+}
+
+/** A channel's line of a blind report: counts always; amounts null for cash (hidden), numbers otherwise. */
+export interface BlindChannelTotals {
+  channel: PayChannel;
+  salesCount: number;
+  salesFen: Fen | null;
+  refundsCount: number;
+  refundsFen: Fen | null;
+  reversalsCount: number;
+  reversalsFen: Fen | null;
+  netFen: Fen | null;
+}
+
+/**
+ * The cashier's report of a shift still open (X, or a 日结 with an open shift), before the blind
+ * count: whatever reveals the drawer is null — never 0 — so the count at close stays blind: the
+ * cash channel's amounts, the total net (the cash net is it minus the other channels), and every
+ * drawer figure (float, cash sales/refunds, cash in/out, expected). Counts stay.
+ */
+export interface BlindShiftReport {
+  title: 'X' | 'DAY';
+  blind: true;
+  shiftIds: number[];
+  from: string;
+  to: string | null;
+  cashierId: string | null;
+  channels: BlindChannelTotals[];
+  totalNetFen: null;
+  cash: { floatFen: null; salesFen: null; refundsFen: null; inFen: null; outFen: null; expectedFen: null; countedFen: null; varianceFen: null };
+  openOrders: OrderRow[];
+  reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number } | null;
+}
+
+/** Any report: check `blind` before reading an amount. */
+export type ShiftReport = FullShiftReport | BlindShiftReport;
+
+/** shift.count: the blind count as committed, against what the drawer should hold. */
+export interface CountReview {
+  shiftId: number;
+  countedFen: Fen;
+  expectedFen: Fen;
+  /** countedFen − expectedFen: positive is over (长款), negative short (短款). */
+  varianceFen: Fen;
+  thresholdFen: Fen;
+  /** |variance| > threshold: the close needs the manager PIN and a reason. */
+  needsApproval: boolean;
+  /** Orders of the shift that are not final: the shift cannot close until they are. */
+  openOrders: OrderRow[];
 }
 
 export interface CashierView {
@@ -357,6 +451,7 @@ export interface InvokeResults {
   'checkout.cash': CashResult;
   'checkout.cancel': PaymentView;
   'checkout.current': PaymentView | null;
+  'display.show': null;
   'orders.search': { rows: OrderRow[]; total: number };
   'orders.get': OrderDetail;
   'orders.queryNow': OrderDetail;
@@ -375,7 +470,8 @@ export interface InvokeResults {
   'shift.open': ShiftView;
   'shift.cashMove': ShiftView;
   'shift.xReport': ShiftReport;
-  'shift.close': ShiftReport;
+  'shift.count': CountReview;
+  'shift.close': FullShiftReport;
   'shift.report': ShiftReport;
   'shift.dayReport': ShiftReport;
   'shift.cashiers': CashierView[];
@@ -416,6 +512,8 @@ export const eventSchemas = {
   }),
   /** Any change of a payment attempt (state, countdown tick, reason). Payload: PaymentView. */
   'payment.progress': z.custom<PaymentView>((v) => typeof v === 'object' && v !== null && 'outTradeNo' in v),
+  /** What the customer display shows besides a payment: welcome, the amount being typed, a cash sale. */
+  'display.update': z.discriminatedUnion('kind', [displayIdle, displayAmount, displayCash]),
   /** The gateway became reachable or unreachable. */
   'gateway.online': z.strictObject({ online: z.boolean(), reason: z.string().nullable() }),
   /** Settings changed (in another window, or by a save). */
@@ -424,6 +522,8 @@ export const eventSchemas = {
 
 export type EventChannel = keyof typeof eventSchemas;
 export type EventPayload<E extends EventChannel> = z.output<(typeof eventSchemas)[E]>;
+/** What the customer display shows besides a payment. */
+export type DisplayUpdate = EventPayload<'display.update'>;
 
 export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
 export const EVENT_CHANNELS = Object.keys(eventSchemas) as EventChannel[];
