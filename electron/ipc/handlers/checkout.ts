@@ -12,7 +12,7 @@ export function checkoutHandlers(rt: Runtime): PartialHandlers {
     'checkout.cash': (p) => {
       // The sale is journaled when cash() returns: only then does the customer see total and change.
       const sale = engine().cash(p);
-      showCashSale(rt.bus, sale);
+      showCashSale(rt.bus, sale, (line) => rt.log(line));
       return sale;
     },
     'checkout.cancel': (p) => engine().cancel(p.outTradeNo),

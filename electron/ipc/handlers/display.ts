@@ -20,6 +20,11 @@ export function displayHandlers(bus: EventBus): PartialHandlers {
  * A journaled cash sale on the customer display: total, tendered and change as the journal has
  * them (the engine's CashResult), never numbers the renderer computed.
  */
-export function showCashSale(bus: EventBus, sale: CashResult): void {
-  bus.emit('display.update', { kind: 'cash', outTradeNo: sale.outTradeNo, amountFen: sale.amountFen, tenderedFen: sale.tenderedFen, changeFen: sale.changeFen });
+export function showCashSale(bus: EventBus, sale: CashResult, log: (line: string) => void): void {
+  try {
+    bus.emit('display.update', { kind: 'cash', outTradeNo: sale.outTradeNo, amountFen: sale.amountFen, tenderedFen: sale.tenderedFen, changeFen: sale.changeFen });
+  } catch (err) {
+    // The sale is journaled: a window that fails to hear of it must not make it look failed.
+    log(`display: cash sale ${sale.outTradeNo} not shown: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

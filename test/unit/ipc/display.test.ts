@@ -79,6 +79,17 @@ describe('checkout.cash on the customer display', () => {
     for (const [event, payload] of events) expect(eventSchemas[event].safeParse(payload).success).toBe(true);
   });
 
+  it('a display listener that throws does not turn a journaled cash sale into an error', async () => {
+    const lines: string[] = [];
+    till.runtime.log = (line) => lines.push(line);
+    till.runtime.bus.subscribe((event) => {
+      if (event === 'display.update') throw new Error('window gone');
+    });
+    const r = await dispatch(till.handlers, 'checkout.cash', { amountFen: 100, tenderedFen: 100 }, ctx);
+    expect(r).toMatchObject({ ok: true, value: { amountFen: 100, changeFen: 0 } });
+    expect(lines.some((l) => l.includes('not shown: window gone'))).toBe(true);
+  });
+
   it('a refused cash sale (not enough tendered) shows nothing', async () => {
     const r = await dispatch(till.handlers, 'checkout.cash', { amountFen: 1645, tenderedFen: 1000 }, ctx);
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
