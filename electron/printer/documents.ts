@@ -86,9 +86,31 @@ const channelTotalsSchema = z.object({
   netFen: fen,
 });
 
-export const shiftReportSchema: z.ZodType<ShiftReport> = z
+const reconciliationSchema = z
+  .object({
+    matches: z.boolean(),
+    diffs: z.array(
+      z.object({
+        outTradeNo: z.string(),
+        cause: z.enum(['paid_at_gateway_not_here', 'amount_differs', 'refunded_elsewhere', 'state_differs', 'missing_at_gateway', 'not_checked']),
+        journal: z.string(),
+        gateway: z.string(),
+      }),
+    ),
+    checked: z.number().int().min(0).optional(),
+  })
+  .nullable();
+
+function checkReconciliation(r: { reconciliation: z.infer<typeof reconciliationSchema> }, ctx: z.RefinementCtx): void {
+  if (r.reconciliation && r.reconciliation.matches !== (r.reconciliation.diffs.length === 0)) {
+    ctx.addIssue({ code: 'custom', path: ['reconciliation', 'matches'], message: 'must be true exactly when there are no diffs' });
+  }
+}
+
+const fullReportSchema = z
   .object({
     title: z.enum(['X', 'Z', 'DAY']),
+    blind: z.literal(false),
     shiftIds: z.array(z.number().int()),
     from: z.string(),
     to: z.string().nullable(),
@@ -106,20 +128,7 @@ export const shiftReportSchema: z.ZodType<ShiftReport> = z
       varianceFen: fen.nullable(),
     }),
     openOrders: z.array(orderRowSchema),
-    reconciliation: z
-      .object({
-        matches: z.boolean(),
-        diffs: z.array(
-          z.object({
-            outTradeNo: z.string(),
-            cause: z.enum(['paid_at_gateway_not_here', 'amount_differs', 'refunded_elsewhere', 'state_differs', 'missing_at_gateway', 'not_checked']),
-            journal: z.string(),
-            gateway: z.string(),
-          }),
-        ),
-        checked: z.number().int().min(0).optional(),
-      })
-      .nullable(),
+    reconciliation: reconciliationSchema,
   })
   .superRefine((r, ctx) => {
     // The printed report must add up: the owner checks it with a pencil.
@@ -137,10 +146,69 @@ export const shiftReportSchema: z.ZodType<ShiftReport> = z
     if (c.countedFen !== null && c.varianceFen !== c.countedFen - c.expectedFen) {
       ctx.addIssue({ code: 'custom', path: ['cash', 'varianceFen'], message: 'must equal countedFen − expectedFen' });
     }
-    if (r.reconciliation && r.reconciliation.matches !== (r.reconciliation.diffs.length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['reconciliation', 'matches'], message: 'must be true exactly when there are no diffs' });
-    }
-  }) as z.ZodType<ShiftReport>;
+    checkReconciliation(r, ctx);
+  });
+
+const hidden = z.null({ error: 'must be null in a blind report (hidden until the blind count)' });
+const blindReportSchema = z
+  .object({
+    // A Z report is counted already: it is never blind.
+    title: z.enum(['X', 'DAY']),
+    blind: z.literal(true),
+    shiftIds: z.array(z.number().int()),
+    from: z.string(),
+    to: z.string().nullable(),
+    cashierId: z.string().nullable(),
+    channels: z.array(
+      z.object({
+        channel,
+        salesCount: z.number().int().min(0),
+        salesFen: fen.nullable(),
+        refundsCount: z.number().int().min(0),
+        refundsFen: fen.nullable(),
+        reversalsCount: z.number().int().min(0),
+        reversalsFen: fen.nullable(),
+        netFen: fen.nullable(),
+      }),
+    ),
+    totalNetFen: hidden,
+    cash: z.object({
+      floatFen: hidden,
+      salesFen: hidden,
+      refundsFen: hidden,
+      inFen: hidden,
+      outFen: hidden,
+      expectedFen: hidden,
+      countedFen: hidden,
+      varianceFen: hidden,
+    }),
+    openOrders: z.array(orderRowSchema),
+    reconciliation: reconciliationSchema,
+  })
+  .superRefine((r, ctx) => {
+    // Cash amounts hidden, every other channel's shown and adding up: a blind report that
+    // carried the drawer (or hid a card sale) would be a bug, refused before it is printed.
+    r.channels.forEach((c, i) => {
+      const amounts = [c.salesFen, c.refundsFen, c.reversalsFen, c.netFen];
+      if (c.channel === 'cash') {
+        if (amounts.some((a) => a !== null)) ctx.addIssue({ code: 'custom', path: ['channels', i], message: 'cash amounts must be null in a blind report' });
+      } else if (c.salesFen === null || c.refundsFen === null || c.reversalsFen === null || c.netFen === null) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i], message: 'only the cash channel’s amounts are hidden' });
+      } else if (c.netFen !== c.salesFen - c.refundsFen - c.reversalsFen) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'netFen'], message: 'must equal salesFen − refundsFen − reversalsFen' });
+      }
+    });
+    checkReconciliation(r, ctx);
+  });
+
+/**
+ * A report (full or blind, told apart by `blind`). A report stored before the blind X report
+ * existed has no `blind`: it is full (every such report was built with every figure).
+ */
+export const shiftReportSchema: z.ZodType<ShiftReport> = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && !('blind' in v) ? { ...v, blind: false } : v),
+  z.discriminatedUnion('blind', [fullReportSchema, blindReportSchema]),
+) as unknown as z.ZodType<ShiftReport>;
 
 export const printDocSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('receipt'), receipt: receiptSchema, reprint: z.boolean().optional() }),
@@ -200,6 +268,7 @@ const LABELS = {
     cashIn: '存入', cashOut: '取出', expected: '应有现金', counted: '实点现金', variance: '差额', notCounted: '未清点',
     openOrders: '未完成订单', none: '无', reconcile: '与网关对账', notReconciled: '未对账', matches: '与网关核对一致，精确到分',
     diffs: '差异', journal: '本机', gateway: '网关', checked: '已核对订单', moreDiffs: '……另有 {n} 笔差异，见屏幕或 CSV', noSales: '无交易', stillOpen: '（未结束）', managerSign: '店长签名',
+    hidden: '盲点收银：交班时显示', blindNote: '盲点收银：现金金额交班清点后显示',
   },
   en: {
     receipt: 'SALES RECEIPT', refundSlip: 'REFUND SLIP', reprint: '** REPRINT **', terminal: 'Terminal', cashier: 'Cashier', time: 'Time',
@@ -212,6 +281,7 @@ const LABELS = {
     cashIn: 'Cash in', cashOut: 'Cash out', expected: 'Expected', counted: 'Counted', variance: 'Variance', notCounted: 'not counted',
     openOrders: 'Open orders', none: 'none', reconcile: 'Gateway reconciliation', notReconciled: 'not reconciled', matches: 'matches the gateway to the fen',
     diffs: 'Differences', journal: 'here', gateway: 'gateway', checked: 'Orders checked', moreDiffs: '… {n} more differences: see the screen or the CSV', noSales: 'no transactions', stillOpen: '(open)', managerSign: 'Manager signature',
+    hidden: 'hidden until the blind count', blindNote: 'Blind count: cash figures are shown after the count at close',
   },
 } as const;
 type Labels = { [K in keyof (typeof LABELS)['zh-CN']]: string };
@@ -433,34 +503,43 @@ function renderReport(
   d.field(L.from, t(r.from));
   d.field(L.to, r.to ? t(r.to) : L.stillOpen);
   d.field(L.printed, t(doc.printedAt));
+  if (r.blind) {
+    // The cashier's X report: the drawer's figures are hidden until the blind count at close.
+    d.w.bold(true);
+    d.lines(wrapColumns(L.blindNote, cols));
+    d.w.bold(false);
+  }
   d.rule('=');
-  const active = r.channels.filter((c) => c.salesCount + c.refundsCount + c.reversalsCount > 0 || c.netFen !== 0);
+  // A hidden amount (null in a blind report) prints as words, never as 0.00.
+  const yuan = (f: Fen | null) => (f === null ? L.hidden : formatYuan(f));
+  const minus = (f: Fen | null) => (f === null ? L.hidden : formatYuan(-f));
+  const active = r.channels.filter((c) => c.salesCount + c.refundsCount + c.reversalsCount > 0 || (c.netFen !== null && c.netFen !== 0));
   if (active.length === 0) d.lines([L.noSales]);
   const n = (count: number) => `${count}${L.count}`;
   for (const c of active) {
     d.w.bold(true);
     d.lines([CHANNEL_NAMES[o.locale][c.channel]]);
     d.w.bold(false);
-    d.lr(`  ${L.sales} ${n(c.salesCount)}`, formatYuan(c.salesFen));
-    d.lr(`  ${L.refunds} ${n(c.refundsCount)}`, formatYuan(-c.refundsFen));
-    d.lr(`  ${L.reversals} ${n(c.reversalsCount)}`, formatYuan(-c.reversalsFen));
-    d.lr(`  ${L.net}`, formatYuan(c.netFen));
+    d.lr(`  ${L.sales} ${n(c.salesCount)}`, yuan(c.salesFen));
+    d.lr(`  ${L.refunds} ${n(c.refundsCount)}`, minus(c.refundsFen));
+    d.lr(`  ${L.reversals} ${n(c.reversalsCount)}`, minus(c.reversalsFen));
+    d.lr(`  ${L.net}`, yuan(c.netFen));
   }
   d.rule();
   d.w.bold(true);
-  d.lr(L.totalNet, formatYuan(r.totalNetFen));
+  d.lr(L.totalNet, yuan(r.totalNetFen));
   d.w.bold(false);
   d.rule('=');
   const c = r.cash;
   d.w.bold(true);
   d.lines([L.cash]);
   d.w.bold(false);
-  d.lr(`  ${L.float}`, formatYuan(c.floatFen));
-  d.lr(`  ${L.cashSales}`, formatYuan(c.salesFen));
-  d.lr(`  ${L.cashRefunds}`, formatYuan(-c.refundsFen));
-  d.lr(`  ${L.cashIn}`, formatYuan(c.inFen));
-  d.lr(`  ${L.cashOut}`, formatYuan(-c.outFen));
-  d.lr(`  ${L.expected}`, formatYuan(c.expectedFen));
+  d.lr(`  ${L.float}`, yuan(c.floatFen));
+  d.lr(`  ${L.cashSales}`, yuan(c.salesFen));
+  d.lr(`  ${L.cashRefunds}`, minus(c.refundsFen));
+  d.lr(`  ${L.cashIn}`, yuan(c.inFen));
+  d.lr(`  ${L.cashOut}`, minus(c.outFen));
+  d.lr(`  ${L.expected}`, yuan(c.expectedFen));
   d.lr(`  ${L.counted}`, c.countedFen === null ? L.notCounted : formatYuan(c.countedFen));
   if (c.varianceFen !== null) {
     d.w.bold(c.varianceFen !== 0);

@@ -33,8 +33,17 @@ const EXTRA = {
 // ---------------------------------------------------------------- CSV
 type Cell = { text: string } | { amount: Fen } | { count: number };
 const t = (text: string | null | undefined): Cell => ({ text: text ?? '' });
-const y = (amount: Fen): Cell => ({ amount });
 const n = (count: number): Cell => ({ count });
+
+/** Sums amounts; null when any is hidden (a total over a hidden amount is hidden too). */
+function sumShown(amounts: readonly (Fen | null)[]): Fen | null {
+  let total = 0;
+  for (const a of amounts) {
+    if (a === null) return null;
+    total += a;
+  }
+  return total;
+}
 
 /** RFC 4180 quoting; text that a spreadsheet would run as a formula gets a leading apostrophe. */
 function csvCell(c: Cell): string {
@@ -55,8 +64,11 @@ export function reportToCsv(report: ShiftReport, opts: ExportOptions & { bom?: b
   const L = docLabels(locale);
   const X = EXTRA[locale];
   const time = (iso: string | null) => (iso ? formatLocalTime(iso, opts.timeZone) : L.stillOpen);
+  // A hidden amount (null in a blind report) is a cell in words, never 0.00.
+  const y = (amount: Fen | null): Cell => (amount === null ? { text: L.hidden } : { amount });
   const rows: Cell[][] = [];
   rows.push([t(X.report), t(L[report.title])]);
+  if (report.blind) rows.push([t(L.blindNote)]);
   if (opts.shopName) rows.push([t(X.shop), t(opts.shopName)]);
   if (opts.terminalId) rows.push([t(L.terminal), t(opts.terminalId)]);
   rows.push([t(L.shift), t(report.shiftIds.map((id) => `#${id}`).join(' '))]);
@@ -69,8 +81,9 @@ export function reportToCsv(report: ShiftReport, opts: ExportOptions & { bom?: b
   for (const c of report.channels) {
     rows.push([t(CHANNEL_NAMES[locale][c.channel]), n(c.salesCount), y(c.salesFen), n(c.refundsCount), y(c.refundsFen), n(c.reversalsCount), y(c.reversalsFen), y(c.netFen)]);
   }
-  const sum = (f: (c: ShiftReport['channels'][number]) => number) => report.channels.reduce((s, c) => s + f(c), 0);
-  rows.push([t(X.total), n(sum((c) => c.salesCount)), y(sum((c) => c.salesFen)), n(sum((c) => c.refundsCount)), y(sum((c) => c.refundsFen)), n(sum((c) => c.reversalsCount)), y(sum((c) => c.reversalsFen)), y(report.totalNetFen)]);
+  const count = (f: (c: ShiftReport['channels'][number]) => number) => report.channels.reduce((s, c) => s + f(c), 0);
+  const sum = (f: (c: ShiftReport['channels'][number]) => Fen | null) => sumShown(report.channels.map(f));
+  rows.push([t(X.total), n(count((c) => c.salesCount)), y(sum((c) => c.salesFen)), n(count((c) => c.refundsCount)), y(sum((c) => c.refundsFen)), n(count((c) => c.reversalsCount)), y(sum((c) => c.reversalsFen)), y(report.totalNetFen)]);
   rows.push([]);
   const c = report.cash;
   rows.push([t(L.cash), t(X.yuan)]);
@@ -103,7 +116,7 @@ function esc(s: string): string {
 /** Bars of each channel's net, to scale, as inline SVG (no script, no external file). */
 function channelChart(report: ShiftReport, locale: Locale): string {
   const rows = report.channels;
-  const max = Math.max(1, ...rows.map((c) => Math.abs(c.netFen)));
+  const max = Math.max(1, ...rows.map((c) => Math.abs(c.netFen ?? 0)));
   const rowH = 22;
   const labelW = 90;
   const barW = 360;
@@ -111,9 +124,12 @@ function channelChart(report: ShiftReport, locale: Locale): string {
   const height = rows.length * rowH + 4;
   const bars = rows
     .map((c, i) => {
-      const w = Math.round((Math.abs(c.netFen) / max) * barW);
       const yPos = i * rowH + 2;
-      return `<text x="${labelW - 6}" y="${yPos + 15}" text-anchor="end">${esc(CHANNEL_NAMES[locale][c.channel])}</text>` +
+      const label = `<text x="${labelW - 6}" y="${yPos + 15}" text-anchor="end">${esc(CHANNEL_NAMES[locale][c.channel])}</text>`;
+      // A hidden net (blind report) gets no bar: its length would tell the amount.
+      if (c.netFen === null) return label + `<text x="${labelW + barW + valueW - 4}" y="${yPos + 15}" text-anchor="end" class="hidden">${esc(docLabels(locale).hidden)}</text>`;
+      const w = Math.round((Math.abs(c.netFen) / max) * barW);
+      return label +
         `<rect x="${labelW}" y="${yPos + 3}" width="${w}" height="${rowH - 8}" class="${c.netFen < 0 ? 'neg' : 'pos'}"><title>${esc(formatYuan(c.netFen))}</title></rect>` +
         `<text x="${labelW + barW + valueW - 4}" y="${yPos + 15}" text-anchor="end" class="num">${esc(formatYuan(c.netFen))}</text>`;
     })
@@ -129,7 +145,9 @@ export function renderReportHtml(report: ShiftReport, locale: Locale = 'zh-CN', 
   const L = docLabels(locale);
   const X = EXTRA[locale];
   const time = (iso: string | null) => (iso ? formatLocalTime(iso, opts.timeZone) : L.stillOpen);
-  const yuan = (f: Fen) => `<td class="num">${esc(formatYuan(f))}</td>`;
+  // A hidden amount (null in a blind report) reads as words, never 0.00.
+  const yuan = (f: Fen | null) => (f === null ? `<td class="num hidden">${esc(L.hidden)}</td>` : `<td class="num">${esc(formatYuan(f))}</td>`);
+  const neg = (f: Fen | null) => yuan(f === null ? null : -f);
   const td = (s: string) => `<td>${esc(s)}</td>`;
   const num = (v: number) => `<td class="num">${v}</td>`;
   const facts: Array<[string, string]> = [];
@@ -142,7 +160,8 @@ export function renderReportHtml(report: ShiftReport, locale: Locale = 'zh-CN', 
   const c = report.cash;
   const rec = report.reconciliation;
   const recText = rec === null ? L.notReconciled : rec.matches ? L.matches : `${L.diffs}: ${rec.diffs.length}`;
-  const sum = (f: (x: ShiftReport['channels'][number]) => number) => report.channels.reduce((s, x) => s + f(x), 0);
+  const num2 = (f: (x: ShiftReport['channels'][number]) => number) => report.channels.reduce((s, x) => s + f(x), 0);
+  const sum = (f: (x: ShiftReport['channels'][number]) => Fen | null) => sumShown(report.channels.map(f));
   return `<!doctype html>
 <html lang="${locale}">
 <head>
@@ -171,6 +190,8 @@ export function renderReportHtml(report: ShiftReport, locale: Locale = 'zh-CN', 
   .chart rect.pos { fill: #2f6fb0; }
   .chart rect.neg { fill: #b03a2f; }
   .variance.bad { color: #a30d0d; font-weight: 700; }
+  td.hidden { color: #555; font-style: italic; }
+  .blind-note { font-weight: 700; padding: 2mm 3mm; border: 0.4mm dashed #555; display: inline-block; margin: 0 0 3mm; }
   .sign { margin-top: 12mm; display: flex; gap: 20mm; }
   .sign div { border-top: 0.3mm solid #333; width: 55mm; padding-top: 1mm; color: #444; }
   @media screen { body { margin: 8mm; } }
@@ -179,6 +200,7 @@ export function renderReportHtml(report: ShiftReport, locale: Locale = 'zh-CN', 
 </head>
 <body>
 <h1>${esc(L[report.title])}</h1>
+${report.blind ? `<p class="blind-note">${esc(L.blindNote)}</p>` : ''}
 <table class="facts">${facts.map(([k, v]) => `<tr>${td(k)}${td(v)}</tr>`).join('')}</table>
 
 <h2>${esc(X.chart)}</h2>
@@ -188,16 +210,16 @@ ${channelChart(report, locale)}
 <table class="channels">
 <thead><tr><th>${esc(X.channel)}</th><th class="num">${esc(X.salesCount)}</th><th class="num">${esc(X.salesYuan)}</th><th class="num">${esc(X.refundsCount)}</th><th class="num">${esc(X.refundsYuan)}</th><th class="num">${esc(X.reversalsCount)}</th><th class="num">${esc(X.reversalsYuan)}</th><th class="num">${esc(X.netYuan)}</th></tr></thead>
 <tbody>${report.channels.map((ch) => `<tr>${td(CHANNEL_NAMES[locale][ch.channel])}${num(ch.salesCount)}${yuan(ch.salesFen)}${num(ch.refundsCount)}${yuan(ch.refundsFen)}${num(ch.reversalsCount)}${yuan(ch.reversalsFen)}${yuan(ch.netFen)}</tr>`).join('')}</tbody>
-<tfoot><tr>${td(X.total)}${num(sum((x) => x.salesCount))}${yuan(sum((x) => x.salesFen))}${num(sum((x) => x.refundsCount))}${yuan(sum((x) => x.refundsFen))}${num(sum((x) => x.reversalsCount))}${yuan(sum((x) => x.reversalsFen))}${yuan(report.totalNetFen)}</tr></tfoot>
+<tfoot><tr>${td(X.total)}${num(num2((x) => x.salesCount))}${yuan(sum((x) => x.salesFen))}${num(num2((x) => x.refundsCount))}${yuan(sum((x) => x.refundsFen))}${num(num2((x) => x.reversalsCount))}${yuan(sum((x) => x.reversalsFen))}${yuan(report.totalNetFen)}</tr></tfoot>
 </table>
 
 <h2>${esc(L.cash)}</h2>
 <table class="cash facts">
 <tr>${td(L.float)}${yuan(c.floatFen)}</tr>
 <tr>${td(L.cashSales)}${yuan(c.salesFen)}</tr>
-<tr>${td(L.cashRefunds)}${yuan(-c.refundsFen)}</tr>
+<tr>${td(L.cashRefunds)}${neg(c.refundsFen)}</tr>
 <tr>${td(L.cashIn)}${yuan(c.inFen)}</tr>
-<tr>${td(L.cashOut)}${yuan(-c.outFen)}</tr>
+<tr>${td(L.cashOut)}${neg(c.outFen)}</tr>
 <tr>${td(L.expected)}${yuan(c.expectedFen)}</tr>
 <tr>${td(L.counted)}${c.countedFen === null ? td(L.notCounted) : yuan(c.countedFen)}</tr>
 ${c.varianceFen === null ? '' : `<tr>${td(L.variance)}<td class="num variance${c.varianceFen !== 0 ? ' bad' : ''}">${esc((c.varianceFen > 0 ? '+' : '') + formatYuan(c.varianceFen))}</td></tr>`}

@@ -1,7 +1,7 @@
 // Builds the X / Z / day report (ShiftReport of the IPC contract) from the store's aggregates,
 // and checks that it adds up before anyone sees it (the same rules the printer refuses by).
 import { sumFen, type Fen } from '../../shared/money.js';
-import type { ChannelTotals, ReconcileDiff, ShiftReport } from '../../shared/ipc/contract.js';
+import type { BlindShiftReport, ChannelTotals, FullShiftReport, ReconcileDiff, ShiftReport } from '../../shared/ipc/contract.js';
 import { shiftReportSchema } from '../printer/documents.js';
 import type { Scope, ShiftRow, ShiftStore } from './store.js';
 
@@ -41,12 +41,13 @@ export interface BuildInput {
   reconciliation: { diffs: ReconcileDiff[]; checked: number } | null;
 }
 
-export function buildReport(store: ShiftStore, b: BuildInput): ShiftReport {
+export function buildReport(store: ShiftStore, b: BuildInput): FullShiftReport {
   const channels = store.channelTotals(b.scope);
   const moves = store.cashMoveSums(b.shifts.map((s) => s.id));
   const cash = cashFigures(channels, sumFen(b.shifts.map((s) => s.floatFen)), moves);
-  const report: ShiftReport = {
+  const report: FullShiftReport = {
     title: b.title,
+    blind: false,
     shiftIds: b.shifts.map((s) => s.id),
     from: b.from,
     to: b.to,
@@ -56,6 +57,33 @@ export function buildReport(store: ShiftStore, b: BuildInput): ShiftReport {
     cash: { ...cash, countedFen: b.countedFen, varianceFen: b.countedFen === null ? null : b.countedFen - cash.expectedFen },
     openOrders: store.openOrders(b.scope),
     reconciliation: b.reconciliation ? { matches: b.reconciliation.diffs.length === 0, diffs: b.reconciliation.diffs, checked: b.reconciliation.checked } : null,
+  };
+  assertReport(report);
+  return report;
+}
+
+/**
+ * The cashier's view of a report of a shift still open: the same report with everything that
+ * reveals the drawer set to null (never 0, so "hidden" can't be read as "nothing"): the cash
+ * channel's amounts, the total net (cash net = total − the other channels), and every drawer
+ * figure. Counts stay. A Z report is counted already and is never made blind.
+ */
+export function blindReport(full: FullShiftReport): BlindShiftReport {
+  if (full.title === 'Z') throw new ReportInvariantError('a Z report is counted already: it is never blind');
+  const report: BlindShiftReport = {
+    title: full.title,
+    blind: true,
+    shiftIds: full.shiftIds,
+    from: full.from,
+    to: full.to,
+    cashierId: full.cashierId,
+    channels: full.channels.map((c) =>
+      c.channel === 'cash' ? { ...c, salesFen: null, refundsFen: null, reversalsFen: null, netFen: null } : { ...c },
+    ),
+    totalNetFen: null,
+    cash: { floatFen: null, salesFen: null, refundsFen: null, inFen: null, outFen: null, expectedFen: null, countedFen: null, varianceFen: null },
+    openOrders: full.openOrders,
+    reconciliation: full.reconciliation,
   };
   assertReport(report);
   return report;

@@ -6,12 +6,12 @@
 // transaction with its audit-log entry; a report is checked to add up before it is returned.
 import { checkAmountFen, formatYuan, isFen, sumFen, type Fen } from '../../shared/money.js';
 import { PosError } from '../../shared/ipc/errors.js';
-import type { ReconcileDiff, ShiftReport, ShiftView } from '../../shared/ipc/contract.js';
+import type { CountReview, FullShiftReport, ReconcileDiff, ShiftReport, ShiftView } from '../../shared/ipc/contract.js';
 import type { GatewayClient } from '../gateway/client.js';
 import { isoOf, localDateOf, type Journal } from '../journal/journal.js';
 import { hashPin, PIN_RULE, PIN_RULE_TEXT, verifyPin } from './pin.js';
 import { reconcileOrders, type ReconcileResult } from './reconcile.js';
-import { assertReport, buildReport, ReportInvariantError } from './report.js';
+import { assertReport, blindReport, buildReport, ReportInvariantError } from './report.js';
 import { ShiftStore, type CashierRole, type JournalOrder, type Scope, type ShiftRow } from './store.js';
 import { shiftReportSchema } from '../printer/documents.js';
 
@@ -65,6 +65,20 @@ export interface CloseInput {
 
 export type ReconcileMode = 'none' | 'reuse' | 'all';
 
+/**
+ * How a report of a shift still open is shown. No managerPin: the cashier's BLIND report (the
+ * drawer's figures null), so the count at close stays blind. A managerPin: checked by the manager
+ * PIN service (wrong → pin_required, the same lockout as everywhere), then the full report.
+ */
+export interface DayReportOptions {
+  reconcile?: ReconcileMode;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RevealOptions {
+  managerPin?: string;
+}
+
 export interface ShiftServiceOptions {
   journal: Journal;
   /** Defaults to the journal's terminal. */
@@ -94,6 +108,8 @@ export class ShiftService {
   private merchantNo: string;
   private session: SessionView | null = null;
   private closing = false;
+  /** The last blind count audited (shift|fen|denominations): a review asked again is not a new count. */
+  private lastCountKey: string | null = null;
 
   constructor(private readonly o: ShiftServiceOptions) {
     this.journal = o.journal;
@@ -263,44 +279,107 @@ export class ShiftService {
     const text = (reason ?? '').trim();
     if (text.length < 1 || text.length > 100) throw invalid('reason', 'must be 1–100 characters');
     const at = this.at();
-    const shift = this.tx(() => {
+    const done = this.tx(() => {
       const s = this.requireOpen();
       if (direction === 'out') {
-        // The drawer cannot give out more than it holds.
-        const x = buildReport(this.store, { title: 'X', scope: { kind: 'shift', shiftId: s.id }, shifts: [s], from: s.openedAt, to: null, cashierId: s.cashierId, countedFen: null, reconciliation: null });
+        // The drawer cannot give out more than it holds. The refusal is audited (committed with
+        // this transaction), so probing for the drawer's amount this way leaves a trace.
+        const x = this.liveReport(s, 'X', null, null);
         if (amountFen > x.cash.expectedFen) {
-          throw invalid('amountFen', `${formatYuan(amountFen)} is more than the ${formatYuan(x.cash.expectedFen)} yuan the drawer should hold`);
+          this.journal.audit.append({ at, kind: 'shift.cash_out_refused', subject: `shift:${s.id}`, data: { amountFen, reason: text, cashierId: who.cashierId } });
+          return { shift: s, refused: true };
         }
       }
       const id = this.store.insertCashMove({ shiftId: s.id, direction, amountFen, reason: text, cashierId: who.cashierId, at });
       this.journal.audit.append({ at, kind: `shift.cash_${direction}`, subject: `shift:${s.id}`, data: { moveId: id, amountFen, reason: text, cashierId: who.cashierId } });
-      return s;
+      return { shift: s, refused: false };
     });
-    return this.view(shift);
+    // The refusal names no figure: "more than the ¥x the drawer holds" would give the expected cash
+    // away before the blind count.
+    if (done.refused) throw invalid('amountFen', `${formatYuan(amountFen)} yuan is more than the drawer should hold`);
+    return this.view(done.shift);
   }
 
-  /** The X report: the open shift so far (no count, no reconciliation). */
-  xReport(): ShiftReport {
+  /**
+   * The X report: the open shift so far (no count, no reconciliation). Blind unless the manager
+   * PIN is given (RevealOptions); a wrong PIN throws pin_required.
+   */
+  xReport(opts: { managerPin: string }): FullShiftReport;
+  xReport(opts?: RevealOptions): ShiftReport;
+  xReport(opts: RevealOptions = {}): ShiftReport {
     const s = this.requireOpen();
-    return this.liveReport(s, 'X', null, null);
+    const full = this.reveal(opts, s.id);
+    return this.shown(this.liveReport(s, 'X', null, null), full);
   }
 
-  private liveReport(s: ShiftRow, title: 'X' | 'Z', countedFen: Fen | null, reconciliation: { diffs: ReconcileDiff[]; checked: number } | null, closedAt: string | null = null): ShiftReport {
+  /** Whether a report of an open shift may be shown full: only with the right manager PIN (audited). */
+  private reveal(opts: RevealOptions, subject: number | string): boolean {
+    if (opts.managerPin === undefined) return false;
+    this.o.checkManagerPin(opts.managerPin);
+    const at = this.at();
+    this.tx(() => this.journal.audit.append({ at, kind: 'shift.report_revealed', subject: typeof subject === 'number' ? `shift:${subject}` : `day:${subject}`, data: { cashierId: this.session?.cashierId ?? null } }));
+    return true;
+  }
+
+  private shown(report: FullShiftReport, full: boolean): ShiftReport {
+    return full ? report : blindReport(report);
+  }
+
+  private liveReport(s: ShiftRow, title: 'X' | 'Z', countedFen: Fen | null, reconciliation: { diffs: ReconcileDiff[]; checked: number } | null, closedAt: string | null = null): FullShiftReport {
     return buildReport(this.store, { title, scope: { kind: 'shift', shiftId: s.id }, shifts: [s], from: s.openedAt, to: closedAt, cashierId: s.cashierId, countedFen, reconciliation });
   }
 
-  /** A shift's report: the Z report as it was closed, or an X report while it is open. */
-  report(shiftId: number): ShiftReport {
+  /**
+   * A shift's report: the Z report as it was closed (always full: counted already), or the X
+   * report while it is open (blind unless the manager PIN is given, as xReport).
+   */
+  report(shiftId: number, opts: { managerPin: string }): FullShiftReport;
+  report(shiftId: number, opts?: RevealOptions): ShiftReport;
+  report(shiftId: number, opts: RevealOptions = {}): ShiftReport {
     const s = this.store.shift(shiftId);
     if (!s) throw new PosError('not_found', `shiftId: no shift ${shiftId}`);
-    if (s.closedAt === null) return this.liveReport(s, 'X', null, null);
+    if (s.closedAt === null) {
+      const full = this.reveal(opts, s.id);
+      return this.shown(this.liveReport(s, 'X', null, null), full);
+    }
+    // A PIN given for a closed shift is still checked: a wrong one is an error, never ignored.
+    if (opts.managerPin !== undefined) this.o.checkManagerPin(opts.managerPin);
     const parsed = shiftReportSchema.safeParse(JSON.parse(s.report!));
     if (!parsed.success) throw new ReportInvariantError(`shift ${shiftId}: the stored Z report is damaged: ${parsed.error.issues[0]!.message}`);
     return parsed.data;
   }
 
+  /**
+   * The blind count, committed: the cashier has counted the drawer and says how much is in it;
+   * only now is the expected amount told, with the variance and the orders that keep the shift
+   * open. The count is audited (once per distinct count), so a count changed after the expected
+   * amount was seen shows in the audit log. Nothing is closed.
+   */
+  reviewCount(input: { countedFen: Fen; denominations?: Record<string, number> }): CountReview {
+    const who = this.requireSession();
+    const denominations = this.checkCount(input);
+    const s = this.requireOpen();
+    const x = this.liveReport(s, 'X', null, null);
+    const threshold = this.o.varianceThresholdFen?.() ?? DEFAULT_VARIANCE_THRESHOLD_FEN;
+    const varianceFen = input.countedFen - x.cash.expectedFen;
+    this.recordCount(who, s.id, input, denominations, x.cash.expectedFen);
+    return { shiftId: s.id, countedFen: input.countedFen, expectedFen: x.cash.expectedFen, varianceFen, thresholdFen: threshold, needsApproval: Math.abs(varianceFen) > threshold, openOrders: x.openOrders };
+  }
+
+  /** Audits a blind count the first time it is told (a review or a close of the same count is not a new one). */
+  private recordCount(who: SessionView, shiftId: number, input: { countedFen: Fen; denominations?: Record<string, number> }, denominations: string | null, expectedFen: Fen): void {
+    const key = `${shiftId}|${input.countedFen}|${denominations ?? ''}`;
+    if (this.lastCountKey === key) return;
+    const at = this.at();
+    this.tx(() => this.journal.audit.append({
+      at, kind: 'shift.counted', subject: `shift:${shiftId}`,
+      data: { cashierId: who.cashierId, countedFen: input.countedFen, denominations: input.denominations ?? null, expectedFen, varianceFen: input.countedFen - expectedFen },
+    }));
+    this.lastCountKey = key;
+  }
+
   /** Checks the count against the denominations, if given. */
-  private checkCount(input: CloseInput): string | null {
+  private checkCount(input: { countedFen: Fen; denominations?: Record<string, number> }): string | null {
     if (!isFen(input.countedFen) || input.countedFen < 0) throw invalid('countedFen', 'must be a whole number of fen, 0 or more');
     if (input.denominations === undefined) return null;
     let total = 0;
@@ -321,7 +400,7 @@ export class ShiftService {
    * gateway, then — in one transaction — the Z report frozen with the shift. Throws PosError for
    * anything the cashier must fix (open orders are listed in the message and in xReport()).
    */
-  async close(input: CloseInput, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<ShiftReport> {
+  async close(input: CloseInput, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<FullShiftReport> {
     const who = this.requireSession();
     const denominations = this.checkCount(input);
     if (this.closing) throw new PosError('conflict', 'the shift is already being closed');
@@ -330,6 +409,8 @@ export class ShiftService {
     if (before.openOrders.length > 0) throw this.openOrdersError(shift.id, before);
     const threshold = this.o.varianceThresholdFen?.() ?? DEFAULT_VARIANCE_THRESHOLD_FEN;
     const varianceFen = input.countedFen - before.cash.expectedFen;
+    // The variance is told from here on (in the refusals below): the count is on record first.
+    this.recordCount(who, shift.id, input, denominations, before.cash.expectedFen);
     const needsApproval = Math.abs(varianceFen) > threshold;
     let reason: string | null = null;
     if (needsApproval) {
@@ -370,7 +451,8 @@ export class ShiftService {
         const z = this.liveReport(s, 'Z', input.countedFen, { diffs: result.diffs, checked: result.checked }, at);
         if (z.openOrders.length > 0) throw this.openOrdersError(s.id, z);
         if (z.cash.expectedFen !== before.cash.expectedFen) {
-          throw new PosError('conflict', `the drawer should now hold ${formatYuan(z.cash.expectedFen)} yuan, not ${formatYuan(before.cash.expectedFen)}: cash moved while closing; count again`);
+          // No figure in the words: the cashier counts again, blind.
+          throw new PosError('conflict', 'cash moved in or out of the drawer while the shift was closing: count again');
         }
         assertReport(z);
         const reconId = this.store.insertReconciliation({
@@ -428,10 +510,17 @@ export class ShiftService {
    * reconcile: 'none' — no gateway queries (reconciliation null); 'reuse' (default) — take each
    * closed shift's reconciliation and query only the rest; 'all' — query every gateway order again.
    */
-  async dayReport(date: string, opts: { reconcile?: ReconcileMode; onProgress?: (done: number, total: number) => void } = {}): Promise<ShiftReport> {
+  async dayReport(date: string, opts: DayReportOptions & { managerPin: string }): Promise<FullShiftReport>;
+  async dayReport(date: string, opts?: DayReportOptions & RevealOptions): Promise<ShiftReport>;
+  async dayReport(date: string, opts: DayReportOptions & RevealOptions = {}): Promise<ShiftReport> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw invalid('date', 'must be a date yyyy-MM-dd');
     const mode = opts.reconcile ?? 'reuse';
     const shifts = this.store.shiftsOfDate(date);
+    // A day with a shift still open holds that shift's drawer: blind like its X report, unless the
+    // manager PIN is given. The PIN is checked before any gateway work; a wrong one is an error.
+    let full = true;
+    if (shifts.some((s) => s.closedAt === null)) full = this.reveal(opts, date);
+    else if (opts.managerPin !== undefined) this.o.checkManagerPin(opts.managerPin);
     const scope: Scope = { kind: 'day', date };
     let reconciliation: { diffs: ReconcileDiff[]; checked: number } | null = null;
     if (mode !== 'none') {
@@ -463,7 +552,7 @@ export class ShiftService {
     const [y, m, d] = date.split('-').map(Number) as [number, number, number];
     const from = shifts[0]?.openedAt ?? new Date(y, m - 1, d).toISOString();
     const to = allClosed ? shifts.map((s) => s.closedAt!).sort().at(-1)! : null;
-    return buildReport(this.store, {
+    const report = buildReport(this.store, {
       title: 'DAY',
       scope,
       shifts,
@@ -473,5 +562,6 @@ export class ShiftService {
       countedFen: allClosed ? sumFen(shifts.map((s) => s.countedFen!)) : null,
       reconciliation,
     });
+    return this.shown(report, full);
   }
 }

@@ -184,6 +184,16 @@ export default {
   'shiftx.report.notCounted': '未清点',
   'shiftx.report.variance': '差额',
   'shiftx.report.openOrders': '{n} 笔订单还没有最终结果，交班前需要处理',
+  'shiftx.report.hidden': '盲点收银：交班时显示',
+  'shiftx.report.hiddenCell': '交班时显示',
+  'shiftx.report.blindTitle': '盲点收银',
+  'shiftx.report.blindText': '钱箱金额（备用金、现金收付、应有现金）在交班清点之后才显示，现金只显示笔数。',
+  'shiftx.report.blindDayText': '这一天还有班次没有交班：钱箱金额在交班清点之后才显示，现金只显示笔数。',
+  'shiftx.report.unlockLabel': '店长密码',
+  'shiftx.report.unlock': '店长查看完整报表',
+  'shiftx.report.unlocking': '核对中…',
+  'shiftx.report.managerView': '店长查看：完整报表（含应有现金）。离开前请关闭。',
+  'shiftx.report.lock': '关闭完整报表',
 
   // reconciliation
   'shiftx.rec.title': '与网关核对',

@@ -1,6 +1,9 @@
 // 交班/日结: who is working (cashiers, sign-in), the open shift (float, cash in/out, X report), the
 // close with a BLIND count (the expected drawer amount is fetched only after the count is
-// committed), the Z report with its reconciliation, and the day report (日结).
+// committed, by shift.count), the Z report with its reconciliation, and the day report (日结).
+// The X report (and a 日结 with a shift still open) comes BLIND from main — the drawer's figures
+// null — unless the manager types the PIN; that PIN is kept only while that report is on screen,
+// so its print / export are full too, and forgotten with it.
 //
 // Money is integer fen: typed yuan goes through parseYuan, denominations are summed as integers.
 // Every call answers data (IpcResult); actions return the IpcError (or a local issue) for the
@@ -171,6 +174,12 @@ export const useShiftStore = defineStore('shift', () => {
     session.value = null;
     resetClose();
     clearReport();
+    // A 日结 the manager opened leaves with the cashier who was signed in.
+    if (dayPin.value) {
+      dayReport.value = null;
+      dayReportDate.value = null;
+      dayPin.value = null;
+    }
     await refresh();
     return null;
   }
@@ -199,8 +208,9 @@ export const useShiftStore = defineStore('shift', () => {
     const r = await invoke('shift.cashMove', { direction, amountFen, reason: reason.trim() });
     if (!r.ok) return r.error;
     current.value = r.value;
-    // An X report on screen is a snapshot: it no longer holds after cash moved.
-    if (report.value?.title === 'X') void loadXReport();
+    // An X report on screen is a snapshot: it no longer holds after cash moved (the manager's
+    // stays the manager's).
+    if (report.value?.title === 'X') void loadXReport(reportPin.value ?? undefined);
     return null;
   }
 
@@ -216,11 +226,14 @@ export const useShiftStore = defineStore('shift', () => {
   const exporting = ref<'csv' | 'pdf' | null>(null);
   const exported = ref<ExportResult | null>(null);
   const actionError = ref<{ action: 'print' | 'csv' | 'pdf'; error: IpcError } | null>(null);
+  /** The manager PIN that opened the full X report on screen (null: the cashier's blind one). */
+  const reportPin = ref<string | null>(null);
 
   function clearReport(): void {
     report.value = null;
     reportTarget.value = null;
     reportError.value = null;
+    reportPin.value = null;
     justClosed.value = false;
     clearActionResults();
   }
@@ -238,15 +251,25 @@ export const useShiftStore = defineStore('shift', () => {
     clearActionResults();
   }
 
-  async function loadXReport(): Promise<void> {
+  /**
+   * The X report of the open shift: blind (the cashier's) without a PIN; full with the manager
+   * PIN. A wrong PIN is returned (the blind report on screen stays); other errors show above it.
+   */
+  async function loadXReport(managerPin?: string): Promise<IpcError | null> {
     const shift = current.value;
-    if (!shift) return;
+    if (!shift) return null;
     reportLoading.value = true;
-    const r = await invoke('shift.xReport', {});
+    const r = await invoke('shift.xReport', managerPin === undefined ? {} : { managerPin });
     reportLoading.value = false;
+    if (!r.ok) {
+      if (r.error.code === 'pin_required' && managerPin !== undefined) return r.error;
+      reportError.value = r.error;
+      return r.error;
+    }
     justClosed.value = false;
-    if (r.ok) showReport(r.value, { kind: 'shift', shiftId: shift.shiftId });
-    else reportError.value = r.error;
+    showReport(r.value, { kind: 'shift', shiftId: shift.shiftId });
+    reportPin.value = r.value.blind ? null : (managerPin ?? null);
+    return null;
   }
 
   // 日结
@@ -256,26 +279,51 @@ export const useShiftStore = defineStore('shift', () => {
   const dayReportDate = ref<string | null>(null);
   const dayError = ref<IpcError | null>(null);
   const dayLoading = ref(false);
+  /** The manager PIN that opened the full 日结 on screen (a day with a shift still open). */
+  const dayPin = ref<string | null>(null);
 
-  async function loadDayReport(date = dayDate.value): Promise<IpcError | null> {
+  /** 日结; with a shift of that day still open it is blind unless the manager PIN is given. */
+  async function loadDayReport(date = dayDate.value, managerPin?: string): Promise<IpcError | null> {
     dayDate.value = date;
-    dayLoading.value = true;
-    dayError.value = null;
-    const r = await invoke('shift.dayReport', { date });
+    dayLoading.value = managerPin === undefined;
+    if (managerPin === undefined) dayError.value = null;
+    const r = await invoke('shift.dayReport', managerPin === undefined ? { date } : { date, managerPin });
     dayLoading.value = false;
     clearActionResults();
     if (!r.ok) {
+      // A wrong PIN leaves the blind report on screen; the PIN field says what is wrong.
+      if (r.error.code === 'pin_required' && managerPin !== undefined) return r.error;
       dayReport.value = null;
+      dayPin.value = null;
       dayError.value = r.error;
       return r.error;
     }
     dayReport.value = r.value;
     dayReportDate.value = date;
+    dayPin.value = r.value.blind ? null : (managerPin ?? null);
     return null;
   }
 
-  function targetPayload(target: ReportTarget): { shiftId: number } | { date: string } {
-    return target.kind === 'day' ? { date: target.date } : { shiftId: target.shiftId };
+  /** Opens the full report of the blind one on screen with the manager PIN. */
+  async function unlockReport(target: ReportTarget, managerPin: string): Promise<IpcError | null> {
+    return target.kind === 'day' ? loadDayReport(target.date, managerPin) : loadXReport(managerPin);
+  }
+
+  /** The manager is done: the full report leaves the screen, and its PIN with it. */
+  function lockReport(target: ReportTarget): void {
+    if (target.kind === 'day') {
+      dayReport.value = null;
+      dayReportDate.value = null;
+      dayPin.value = null;
+      clearActionResults();
+    } else clearReport();
+  }
+
+  /** What print / export ask main for: the report on screen, full only if the manager opened it. */
+  function targetPayload(target: ReportTarget): { shiftId?: number; date?: string; managerPin?: string } {
+    const pin = target.kind === 'day' ? dayPin.value : reportTarget.value?.kind === 'shift' && reportTarget.value.shiftId === target.shiftId ? reportPin.value : null;
+    const base = target.kind === 'day' ? { date: target.date } : { shiftId: target.shiftId };
+    return pin ? { ...base, managerPin: pin } : base;
   }
 
   async function print(target: ReportTarget): Promise<IpcError | null> {
@@ -361,7 +409,7 @@ export const useShiftStore = defineStore('shift', () => {
     close.queried = {};
   }
 
-  /** Starts the close at the count. Any report on screen goes away: it would show the expected cash. */
+  /** Starts the close at the count. Any report on screen goes away (a manager's full X would show the expected cash). */
   function startClose(): void {
     resetClose();
     clearReport();
@@ -398,18 +446,25 @@ export const useShiftStore = defineStore('shift', () => {
     return null;
   }
 
-  /** Fetches the expected amount and the orders that are not final yet (only after the count). */
+  /**
+   * Commits the count to main (shift.count: audited there) and gets back what the drawer should
+   * hold and the orders that are not final yet — the only way to the expected amount, after the count.
+   */
   async function review(): Promise<void> {
     if (close.countedFen === null) return;
     close.reviewLoading = true;
-    const r = await invoke('shift.xReport', {});
+    const payload: { countedFen: Fen; denominations?: Record<string, number> } = { countedFen: close.countedFen };
+    if (close.committedCounts) payload.denominations = close.committedCounts;
+    const r = await invoke('shift.count', payload);
     close.reviewLoading = false;
     if (!r.ok) {
       close.error = r.error;
       if (r.error.code === 'conflict') void refresh();
       return;
     }
-    close.expectedFen = r.value.cash.expectedFen;
+    close.expectedFen = r.value.expectedFen;
+    // Main's threshold is the one the close is judged by.
+    thresholdFen.value = r.value.thresholdFen;
     close.openOrders = r.value.openOrders;
     for (const no of Object.keys(close.queried)) if (!close.openOrders.some((o) => o.outTradeNo === no)) delete close.queried[no];
   }
@@ -495,8 +550,8 @@ export const useShiftStore = defineStore('shift', () => {
     loaded, loadError, cashiers, session, current, thresholdFen, pickedCashierId, phase, signedInName, cashierName,
     refresh, loadThreshold, signIn, signOut, addCashier, openShift, cashMove,
     report, reportTarget, reportError, reportLoading, justClosed, printing, printDone, exporting, exported, actionError,
-    clearReport, loadXReport, print, exportReport,
-    dayDate, dayReport, dayReportDate, dayError, dayLoading, loadDayReport,
+    reportPin, clearReport, loadXReport, unlockReport, lockReport, print, exportReport,
+    dayDate, dayReport, dayReportDate, dayError, dayLoading, dayPin, loadDayReport,
     close, countDraftFen, badDenominations, varianceFen, approvalNeeded,
     startClose, cancelClose, setCountMode, confirmCount, review, recount, queryOrder, submitClose,
   };

@@ -102,7 +102,8 @@ export default async function (): Promise<BenchLine[]> {
     }
     const zMs = median(zTimes);
     // The figures must be right, not only quick: the same totals the journal computes itself.
-    const x = shifts.xReport();
+    // With the manager PIN: the full report, every figure (the cashier's is blind).
+    const x = shifts.xReport({ managerPin: '0000' });
     const same = journal.channelTotals({ shiftId: first }).every((t) => JSON.stringify(x.channels.find((c) => c.channel === t.channel)) === JSON.stringify(t));
     const moneyOrders = seeded.filter((o) => o.state === 'paid' || o.state === 'refunded').length;
     const counted = x.channels.reduce((n, c) => n + c.salesCount, 0) === moneyOrders;
@@ -116,7 +117,7 @@ export default async function (): Promise<BenchLine[]> {
       if (o.channel !== 'cash' && (o.state === 'paid' || o.state === 'refunded')) sandbox.ledger.injectOrder({ outTradeNo: o.outTradeNo, amountFen: o.amountFen, method: o.method, state: o.state });
     }
     const gatewayOrders = seeded.filter((o) => o.channel !== 'cash').length;
-    const xNow = shifts.xReport();
+    const xNow = shifts.xReport({ managerPin: '0000' });
     const c0 = performance.now();
     const z = await shifts.close({ countedFen: xNow.cash.expectedFen });
     const closeMs = performance.now() - c0;

@@ -21,8 +21,10 @@ export interface ExportDeps {
 export function exportHandlers(d: ExportDeps): PartialHandlers {
   const now = d.now ?? Date.now;
   return {
-    'shift.export': async ({ shiftId, date, format }) => {
-      const report = date !== undefined ? await d.shifts.dayReport(date, { reconcile: 'reuse' }) : shiftId !== undefined ? d.shifts.report(shiftId) : d.shifts.xReport();
+    // An open shift's figures are exported blind unless the manager PIN is given (as on screen).
+    'shift.export': async ({ shiftId, date, format, managerPin }) => {
+      const reveal = { managerPin };
+      const report = date !== undefined ? await d.shifts.dayReport(date, { reconcile: 'reuse', ...reveal }) : shiftId !== undefined ? d.shifts.report(shiftId, reveal) : d.shifts.xReport(reveal);
       const h = d.header();
       const opts = { locale: h.language, shopName: h.shopName, terminalId: h.terminalId, printedAt: new Date(now()).toISOString() };
       const stamp = new Date(now()).toISOString().slice(0, 19).replace(/[-:T]/g, '');

@@ -27,9 +27,13 @@ export function printerHandlers(d: PrinterHandlerDeps): PartialHandlers {
       if (!o.ok) throw printOutcomeError(o);
       return { jobId: o.jobId };
     },
-    /** A day's report when `date` is given, else the given shift's (Z or X), else the open shift's X. */
-    'printer.printReport': async ({ shiftId, date }) => {
-      const report = date !== undefined ? await d.shifts.dayReport(date) : shiftId !== undefined ? d.shifts.report(shiftId) : d.shifts.xReport();
+    /**
+     * A day's report when `date` is given, else the given shift's (Z or X), else the open shift's X.
+     * An open shift's figures are printed blind unless the manager PIN is given (as on screen).
+     */
+    'printer.printReport': async ({ shiftId, date, managerPin }) => {
+      const reveal = { managerPin };
+      const report = date !== undefined ? await d.shifts.dayReport(date, reveal) : shiftId !== undefined ? d.shifts.report(shiftId, reveal) : d.shifts.xReport(reveal);
       const h = d.header();
       const doc: PrintDoc = { kind: 'report', report, shopName: h.shopName, terminalId: h.terminalId, printedAt: new Date(now()).toISOString() };
       // A Z report is fixed once the shift closed: a second print is a copy and says so. X and

@@ -3,10 +3,10 @@
 // expected amount, the review shows expected vs counted, and while main reconciles the screen says
 // "正在与网关核对" (in the E2E run the sandbox answers too fast to see it).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApp, nextTick } from 'vue';
+import { createApp, defineComponent, h, nextTick } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { fakePos } from './fake-pos';
-import type { IpcResultOf, ShiftReport } from '../../../shared/ipc/contract';
+import type { BlindShiftReport, FullShiftReport, IpcResultOf, ShiftReport } from '../../../shared/ipc/contract';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 
 const { useShiftStore } = await import('../../../renderer/stores/shift');
@@ -14,8 +14,8 @@ const { default: ShiftClose } = await import('../../../renderer/components/shift
 const { default: ShiftReportView } = await import('../../../renderer/components/shift/ShiftReport.vue');
 const { default: ShiftBadge } = await import('../../../renderer/components/shift/ShiftBadge.vue');
 
-const X: ShiftReport = {
-  title: 'X', shiftIds: [3], from: '2025-01-31T01:00:00.000Z', to: null, cashierId: 'c1', channels: [], totalNetFen: 0,
+const X: FullShiftReport = {
+  title: 'X', blind: false, shiftIds: [3], from: '2025-01-31T01:00:00.000Z', to: null, cashierId: 'c1', channels: [], totalNetFen: 0,
   cash: { floatFen: 10_000, salesFen: 4_321, refundsFen: 0, inFen: 0, outFen: 0, expectedFen: 14_321, countedFen: null, varianceFen: null },
   openOrders: [], reconciliation: null,
 };
@@ -32,6 +32,7 @@ beforeEach(() => {
   fakePos.calls.length = 0;
   fakePos.answer('settings.get', () => ({ ok: true, value: { values: DEFAULT_SETTINGS, hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
   fakePos.answer('shift.xReport', () => ({ ok: true, value: X }));
+  fakePos.answer('shift.count', (p) => ({ ok: true, value: { shiftId: 3, countedFen: p.countedFen, expectedFen: 14_321, varianceFen: p.countedFen - 14_321, thresholdFen: 1_000, needsApproval: Math.abs(p.countedFen - 14_321) > 1_000, openOrders: [] } }));
   fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
   fakePos.answer('shift.current', () => ({ ok: true, value: null }));
   fakePos.answer('shift.cashiers', () => ({ ok: true, value: [] }));
@@ -86,6 +87,71 @@ describe('the close panel', () => {
     expect(rec.textContent).toContain('未能完成核对');
     expect(rec.textContent).not.toContain('核对一致');
     expect(rec.querySelector('[data-cause="not_checked"]')!.textContent).toContain('网关没有回应，未能核对');
+    app.unmount();
+  });
+
+  it('the cashier’s X report: the drawer in words (盲点收银：交班时显示), never ¥0.00, no cash bar; the manager PIN opens the full one', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const zero = { refundsCount: 0, refundsFen: 0, reversalsCount: 0, reversalsFen: 0 };
+    const blind: BlindShiftReport = {
+      ...X, title: 'X', blind: true, totalNetFen: null,
+      channels: [
+        { channel: 'weixin', salesCount: 1, salesFen: 1_999, ...zero, netFen: 1_999 },
+        { channel: 'cash', salesCount: 2, salesFen: null, refundsCount: 0, refundsFen: null, reversalsCount: 0, reversalsFen: null, netFen: null },
+      ],
+      cash: { floatFen: null, salesFen: null, refundsFen: null, inFen: null, outFen: null, expectedFen: null, countedFen: null, varianceFen: null },
+    };
+    const full: FullShiftReport = {
+      ...X, totalNetFen: 1_999 + 4_321,
+      channels: [
+        { channel: 'weixin', salesCount: 1, salesFen: 1_999, ...zero, netFen: 1_999 },
+        { channel: 'cash', salesCount: 2, salesFen: 4_321, ...zero, netFen: 4_321 },
+      ],
+    };
+    fakePos.answer('shift.xReport', (p) => (p.managerPin === undefined ? { ok: true, value: blind } : p.managerPin === '0000' ? { ok: true, value: full } : { ok: false, error: { code: 'pin_required', message: 'managerPin: wrong manager PIN' } }));
+    const store = useShiftStore();
+    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
+    await store.loadXReport();
+    const Screen = defineComponent(() => () => (store.report && store.reportTarget ? h(ShiftReportView, { report: store.report, target: store.reportTarget }) : null));
+    const app = createApp(Screen).use(pinia);
+    app.mount('#app');
+    await flush();
+    const q = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+    const page = () => document.querySelector('#app')!.textContent!;
+    expect(q('report-expected')!.textContent).toBe('盲点收银：交班时显示');
+    expect(q('report-net')!.textContent).toBe('盲点收银：交班时显示');
+    expect(q('report-cash')!.textContent).not.toMatch(/¥/);
+    expect(q('report-blind')!.textContent).toContain('盲点收银');
+    expect(document.querySelector('[data-channel="cash"] [data-testid="channel-net"]')!.textContent).toBe('交班时显示');
+    expect(document.querySelector('[data-testid="report-channels"] tr[data-channel="cash"]')!.textContent).toContain('2');
+    expect(document.querySelector('[data-testid="report-channels"] tr[data-channel="weixin"] [data-testid="channel-net"]')!.textContent).toBe('¥19.99');
+    expect(document.querySelectorAll('[data-testid="shift-chart"] g[data-channel="cash"] rect')).toHaveLength(0);
+    expect(page()).not.toContain('43.21');
+    expect(page()).not.toContain('100.00');
+
+    const pin = q('report-unlock-pin') as HTMLInputElement;
+    pin.value = '12';
+    pin.dispatchEvent(new Event('input'));
+    (q('report-unlock') as HTMLButtonElement).click();
+    await flush();
+    expect(q('report-unlock-error')!.textContent).toBe('店长密码是 4–8 位数字');
+    pin.value = '1111';
+    pin.dispatchEvent(new Event('input'));
+    (q('report-unlock') as HTMLButtonElement).click();
+    await flush();
+    expect(q('report-unlock-error')!.textContent).toBe('店长密码不正确');
+    expect(q('report-expected')!.textContent).toBe('盲点收银：交班时显示');
+    (q('report-unlock-pin') as HTMLInputElement).value = '0000';
+    q('report-unlock-pin')!.dispatchEvent(new Event('input'));
+    (q('report-unlock') as HTMLButtonElement).click();
+    await flush();
+    expect(q('report-expected')!.textContent).toBe('¥143.21');
+    expect(q('report-blind')).toBeNull();
+    expect(q('report-manager')!.textContent).toContain('店长查看');
+    (q('report-lock') as HTMLButtonElement).click();
+    await flush();
+    expect(q('shift-report')).toBeNull();
     app.unmount();
   });
 

@@ -6,16 +6,17 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createPinia, setActivePinia } from 'pinia';
 import { fakePos } from './fake-pos';
-import type { ShiftReport, ShiftView, OrderRow } from '../../../shared/ipc/contract';
+import type { BlindShiftReport, CountReview, FullShiftReport, ShiftView, OrderRow } from '../../../shared/ipc/contract';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 
 const { useShiftStore, denominationTotal, parseCount, parseMoneyInput, nextCashierId, DENOMINATIONS, MAX_DENOMINATION_COUNT } = await import('../../../renderer/stores/shift');
 
 const SHIFT: ShiftView = { shiftId: 7, cashierId: 'c1', openedAt: '2025-01-31T01:00:00.000Z', closedAt: null, floatFen: 10_000 };
 
-function report(over: Partial<ShiftReport> = {}, cash: Partial<ShiftReport['cash']> = {}): ShiftReport {
+function report(over: Partial<FullShiftReport> = {}, cash: Partial<FullShiftReport['cash']> = {}): FullShiftReport {
   return {
     title: 'X',
+    blind: false,
     shiftIds: [7],
     from: SHIFT.openedAt,
     to: null,
@@ -29,6 +30,25 @@ function report(over: Partial<ShiftReport> = {}, cash: Partial<ShiftReport['cash
   };
 }
 
+/** The cashier's X report as main sends it: the drawer's figures null. */
+function blindX(over: Partial<BlindShiftReport> = {}): BlindShiftReport {
+  return {
+    ...report(),
+    blind: true,
+    title: 'X',
+    channels: [],
+    totalNetFen: null,
+    cash: { floatFen: null, salesFen: null, refundsFen: null, inFen: null, outFen: null, expectedFen: null, countedFen: null, varianceFen: null },
+    ...over,
+  };
+}
+
+/** main's answer to shift.count for the drawer of report(): expected 92.50. */
+function countAnswer(countedFen: number, openOrders: OrderRow[] = []): CountReview {
+  const varianceFen = countedFen - 9_250;
+  return { shiftId: 7, countedFen, expectedFen: 9_250, varianceFen, thresholdFen: 1_000, needsApproval: Math.abs(varianceFen) > 1_000, openOrders };
+}
+
 const PENDING: OrderRow = { outTradeNo: 'T1', saleId: 1, kind: 'qr', channel: 'weixin', method: 'weixin.qr_code_pay', amountFen: 500, refundedFen: 0, state: 'pending', tradeNo: null, createdAt: SHIFT.openedAt };
 
 const calls = (channel: string) => fakePos.calls.filter((c) => c.channel === channel);
@@ -38,7 +58,11 @@ async function signedInWithShift(): Promise<ReturnType<typeof useShiftStore>> {
   fakePos.answer('shift.current', () => ({ ok: true, value: SHIFT }));
   fakePos.answer('shift.cashiers', () => ({ ok: true, value: [{ id: 'c1', name: '小王', role: 'cashier', active: true, locked: false }] }));
   fakePos.answer('settings.get', () => ({ ok: true, value: { values: { ...DEFAULT_SETTINGS, varianceThresholdFen: 1_000 }, hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
-  fakePos.answer('shift.xReport', () => ({ ok: true, value: report() }));
+  fakePos.answer('shift.xReport', (p) => {
+    if (p.managerPin === undefined) return { ok: true, value: blindX() };
+    return p.managerPin === '0000' ? { ok: true, value: report() } : { ok: false, error: { code: 'pin_required', message: 'managerPin: wrong manager PIN' } };
+  });
+  fakePos.answer('shift.count', (p) => ({ ok: true, value: countAnswer(p.countedFen) }));
   const store = useShiftStore();
   await store.refresh();
   return store;
@@ -140,13 +164,15 @@ describe('who is working', () => {
 describe('the close is a blind count', () => {
   it('asks for nothing that carries the expected amount before the count is committed', async () => {
     const store = await signedInWithShift();
-    await store.loadXReport();
-    expect(store.report?.cash.expectedFen).toBe(9_250);
+    // The manager opened the full X report (it carries the expected amount)…
+    expect(await store.loadXReport('0000')).toBeNull();
+    expect(store.report?.blind === false && store.report.cash.expectedFen).toBe(9_250);
     fakePos.calls.length = 0;
 
     store.startClose();
-    // The X report on screen carried the expected amount: it is gone.
+    // …it is gone, with the PIN that opened it.
     expect(store.report).toBeNull();
+    expect(store.reportPin).toBeNull();
     expect(store.close.step).toBe('count');
     expect(store.close.expectedFen).toBeNull();
     store.setCountMode('denominations');
@@ -160,11 +186,14 @@ describe('the close is a blind count', () => {
     expect(store.countDraftFen).toBe(8_000);
     expect(calls('shift.xReport')).toHaveLength(0);
     expect(calls('shift.report')).toHaveLength(0);
+    expect(calls('shift.count')).toHaveLength(0);
     expect(calls('shift.close')).toHaveLength(0);
 
     expect(await store.confirmCount()).toBeNull();
     expect(store.close.step).toBe('review');
-    expect(calls('shift.xReport')).toHaveLength(1);
+    // The count goes to main first (it is recorded there); the expected amount is its answer.
+    expect(calls('shift.count').map((c) => c.payload)).toEqual([{ countedFen: 8_000, denominations: { '50': 1, '20': 1, '10': 1 } }]);
+    expect(calls('shift.xReport')).toHaveLength(0);
     expect(store.close.expectedFen).toBe(9_250);
     expect(store.varianceFen).toBe(-1_250);
     expect(store.approvalNeeded).toBe(true);
@@ -216,7 +245,7 @@ describe('the close is a blind count', () => {
 
   it('orders that are not final keep the close from being sent, and are listed', async () => {
     const store = await signedInWithShift();
-    fakePos.answer('shift.xReport', () => ({ ok: true, value: report({ openOrders: [PENDING] }) }));
+    fakePos.answer('shift.count', (p) => ({ ok: true, value: countAnswer(p.countedFen, [PENDING]) }));
     store.startClose();
     store.close.totalText = '92.50';
     await store.confirmCount();
@@ -226,7 +255,7 @@ describe('the close is a blind count', () => {
 
     // Query now: the gateway says paid; the list is fetched again and is empty.
     fakePos.answer('orders.queryNow', () => ({ ok: true, value: { ...PENDING, state: 'paid' } as never }));
-    fakePos.answer('shift.xReport', () => ({ ok: true, value: report() }));
+    fakePos.answer('shift.count', (p) => ({ ok: true, value: countAnswer(p.countedFen) }));
     await store.queryOrder('T1');
     expect(store.close.openOrders).toEqual([]);
   });
@@ -237,7 +266,7 @@ describe('the close is a blind count', () => {
     store.close.totalText = '92.50';
     await store.confirmCount();
     fakePos.answer('shift.close', () => ({ ok: false, error: { code: 'conflict', message: 'shift 7 cannot close: 1 order(s) not final: T1 (pending). Settle them (query now) first.' } }));
-    fakePos.answer('shift.xReport', () => ({ ok: true, value: report({ openOrders: [PENDING] }) }));
+    fakePos.answer('shift.count', (p) => ({ ok: true, value: countAnswer(p.countedFen, [PENDING]) }));
     expect(await store.submitClose()).toMatchObject({ code: 'conflict' });
     expect(store.close.step).toBe('review');
     expect(store.close.error?.message).toContain('T1 (pending)');
@@ -249,9 +278,68 @@ describe('the close is a blind count', () => {
     store.startClose();
     store.close.totalText = '92.50';
     await store.confirmCount();
-    fakePos.answer('shift.close', () => ({ ok: false, error: { code: 'conflict', message: 'the drawer should now hold 100.00 yuan, not 92.50: cash moved while closing; count again' } }));
+    fakePos.answer('shift.close', () => ({ ok: false, error: { code: 'conflict', message: 'cash moved in or out of the drawer while the shift was closing: count again' } }));
     await store.submitClose();
     expect(store.close.step).toBe('count');
     expect(store.close.countedFen).toBeNull();
+  });
+});
+
+describe('the X report is blind for the cashier; the manager PIN opens it', () => {
+  it('blind by default; a wrong PIN keeps the blind one on screen; the right PIN opens it and its print/export', async () => {
+    const store = await signedInWithShift();
+    expect(await store.loadXReport()).toBeNull();
+    expect(calls('shift.xReport').at(-1)!.payload).toEqual({});
+    expect(store.report?.blind).toBe(true);
+    expect(store.reportPin).toBeNull();
+    fakePos.answer('printer.printReport', () => ({ ok: true, value: { jobId: 1 } }));
+    fakePos.answer('shift.export', () => ({ ok: true, value: { path: '/x.csv', fileName: 'x.csv', bytes: 1 } }));
+    await store.print(store.reportTarget!);
+    expect(calls('printer.printReport').at(-1)!.payload).toEqual({ shiftId: 7 });
+
+    const wrong = await store.unlockReport({ kind: 'shift', shiftId: 7 }, '1234');
+    expect(wrong).toMatchObject({ code: 'pin_required' });
+    expect(store.report?.blind).toBe(true);
+    expect(store.reportError).toBeNull();
+
+    expect(await store.unlockReport({ kind: 'shift', shiftId: 7 }, '0000')).toBeNull();
+    expect(store.report?.blind).toBe(false);
+    expect(store.reportPin).toBe('0000');
+    await store.print(store.reportTarget!);
+    expect(calls('printer.printReport').at(-1)!.payload).toEqual({ shiftId: 7, managerPin: '0000' });
+    await store.exportReport(store.reportTarget!, 'csv');
+    expect(calls('shift.export').at(-1)!.payload).toEqual({ shiftId: 7, format: 'csv', managerPin: '0000' });
+
+    // Cash moved: the manager's report is fetched again as the manager's.
+    fakePos.answer('shift.cashMove', () => ({ ok: true, value: SHIFT }));
+    await store.cashMove('in', 100, '换零钱');
+    await Promise.resolve();
+    expect(calls('shift.xReport').at(-1)!.payload).toEqual({ managerPin: '0000' });
+
+    // The manager closes it: gone, PIN forgotten; the X report asked again is the cashier's.
+    store.lockReport({ kind: 'shift', shiftId: 7 });
+    expect(store.report).toBeNull();
+    expect(store.reportPin).toBeNull();
+    await store.loadXReport();
+    expect(store.report?.blind).toBe(true);
+  });
+
+  it('日结 with a shift still open: blind, opened by the manager, its print carries the PIN; sign-out drops it', async () => {
+    const store = await signedInWithShift();
+    fakePos.answer('shift.dayReport', (p) => (p.managerPin === '0000' ? { ok: true, value: report({ title: 'DAY' }) } : p.managerPin ? { ok: false, error: { code: 'pin_required', message: 'managerPin: wrong manager PIN' } } : { ok: true, value: blindX({ title: 'DAY' }) }));
+    fakePos.answer('printer.printReport', () => ({ ok: true, value: { jobId: 1 } }));
+    fakePos.answer('shift.signOut', () => ({ ok: true, value: null }));
+    await store.loadDayReport('2025-01-31');
+    expect(store.dayReport?.blind).toBe(true);
+    expect(await store.unlockReport({ kind: 'day', date: '2025-01-31' }, '9999')).toMatchObject({ code: 'pin_required' });
+    expect(store.dayReport?.blind).toBe(true);
+    expect(store.dayError).toBeNull();
+    expect(await store.unlockReport({ kind: 'day', date: '2025-01-31' }, '0000')).toBeNull();
+    expect(store.dayReport?.blind).toBe(false);
+    await store.print({ kind: 'day', date: '2025-01-31' });
+    expect(calls('printer.printReport').at(-1)!.payload).toEqual({ date: '2025-01-31', managerPin: '0000' });
+    await store.signOut();
+    expect(store.dayReport).toBeNull();
+    expect(store.dayPin).toBeNull();
   });
 });

@@ -42,8 +42,10 @@ describe('shift.* and printer.* over the dispatcher', () => {
     expect(opened).toMatchObject({ ok: true, value: { shiftId: 1, floatFen: 10_000 } });
     const cashNo = order(r.journal, { channel: 'cash', amountFen: 1_999, shiftId: 1 });
     expect(await call('shift.cashMove', { direction: 'out', amountFen: 5_000, reason: '存银行' })).toMatchObject({ ok: true });
-    const x = await call('shift.xReport', {});
-    expect(x).toMatchObject({ ok: true, value: { title: 'X', cash: { expectedFen: 10_000 + 1_999 - 5_000 } } });
+    // The cashier's X report is blind; the manager's (PIN) has the drawer (test/unit/shift/blind-x.test.ts).
+    expect(await call('shift.xReport', {})).toMatchObject({ ok: true, value: { title: 'X', blind: true, cash: { expectedFen: null } } });
+    const x = await call('shift.xReport', { managerPin: MANAGER_PIN });
+    expect(x).toMatchObject({ ok: true, value: { title: 'X', blind: false, cash: { expectedFen: 10_000 + 1_999 - 5_000 } } });
 
     expect(await call('printer.printReport', {})).toEqual({ ok: true, value: { jobId: 1 } });
     expect(printed().text).toContain('X 报表（当班）');

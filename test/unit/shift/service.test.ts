@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PosError } from '../../../shared/ipc/errors.js';
 import { MAX_PIN_TRIES, PIN_LOCKOUT_MS } from '../../../electron/shift/service.js';
+import type { ShiftReport } from '../../../shared/ipc/contract.js';
 import { MANAGER_PIN, order, refund, rig } from './helpers.js';
 
 let r: ReturnType<typeof rig>;
@@ -102,8 +103,9 @@ describe('open, cash in/out, X report', () => {
     order(r.journal, { channel: 'weixin', amountFen: 88_800, shiftId: null }); // another shift's / no shift
     r.shifts.cashMove('in', 10_000, '换零钱');
     r.shifts.cashMove('out', 20_000, '存银行');
-    const x = r.shifts.xReport();
-    expect(x).toMatchObject({ title: 'X', shiftIds: [shiftId], cashierId: 'C07', to: null, reconciliation: null, openOrders: [] });
+    // The manager's X report (with the PIN) has every figure; the cashier's is blind (see below).
+    const x = r.shifts.xReport({ managerPin: MANAGER_PIN });
+    expect(x).toMatchObject({ title: 'X', blind: false, shiftIds: [shiftId], cashierId: 'C07', to: null, reconciliation: null, openOrders: [] });
     const by = Object.fromEntries(x.channels.map((c) => [c.channel, c]));
     expect(x.channels.map((c) => c.channel)).toEqual(['weixin', 'alipay', 'qq', 'jd', 'unionpay', 'cash']);
     expect(by.weixin).toEqual({ channel: 'weixin', salesCount: 3, salesFen: 1999 + 500 + 700, refundsCount: 1, refundsFen: 999, reversalsCount: 1, reversalsFen: 700, netFen: 1999 + 500 - 999 });
@@ -122,10 +124,12 @@ describe('open, cash in/out, X report', () => {
     r.shifts.open(10_000);
     expect(await code(() => r.shifts.cashMove('in', 100, ''))).toBe('invalid_payload');
     expect(() => r.shifts.cashMove('in', 12.5, 'x')).toThrow(/amountFen/);
-    expect(() => r.shifts.cashMove('out', 10_001, '存银行')).toThrow('amountFen: 100.01 is more than the 100.00 yuan the drawer should hold');
+    // The refusal names no drawer figure (it would give the expected cash away before the blind
+    // count), and it is audited.
+    expect(() => r.shifts.cashMove('out', 10_001, '存银行')).toThrow(/^amountFen: 100\.01 yuan is more than the drawer should hold$/);
     r.shifts.cashMove('out', 10_000, '存银行');
     const kinds = r.journal.audit.entries('shift:1').map((e) => e.kind);
-    expect(kinds).toEqual(['shift.opened', 'shift.cash_out']);
+    expect(kinds).toEqual(['shift.opened', 'shift.cash_out_refused', 'shift.cash_out']);
     expect(r.shifts.store.cashMoves(1)).toMatchObject([{ direction: 'out', amountFen: 10_000, reason: '存银行', cashierId: 'C07' }]);
   });
 });
@@ -214,8 +218,11 @@ describe('day report (日结)', () => {
     const s2 = r.shifts.open(20_000).shiftId;
     order(r.journal, { channel: 'weixin', amountFen: 3_000, shiftId: s2 });
     r.shifts.cashMove('in', 1_000, '补零钱');
-    let day = await r.shifts.dayReport('2026-11-24', { reconcile: 'none' });
-    expect(day).toMatchObject({ title: 'DAY', shiftIds: [s1, s2], to: null, cashierId: null, reconciliation: null });
+    // Shift 2 is still open: without the manager PIN the day is blind like its X report.
+    const blindDay = await r.shifts.dayReport('2026-11-24', { reconcile: 'none' });
+    expect(blindDay).toMatchObject({ title: 'DAY', blind: true, totalNetFen: null, cash: { expectedFen: null, floatFen: null } });
+    let day: ShiftReport = await r.shifts.dayReport('2026-11-24', { reconcile: 'none', managerPin: MANAGER_PIN });
+    expect(day).toMatchObject({ title: 'DAY', blind: false, shiftIds: [s1, s2], to: null, cashierId: null, reconciliation: null });
     expect(day.channels.find((c) => c.channel === 'weixin')).toMatchObject({ salesCount: 2, salesFen: 4_000 });
     expect(day.channels.find((c) => c.channel === 'alipay')).toMatchObject({ salesCount: 1, salesFen: 2_000 });
     expect(day.totalNetFen).toBe(1_000 + 500 + 2_000 + 3_000);
