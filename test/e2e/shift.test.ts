@@ -1,7 +1,8 @@
 // 交班/日结 as a cashier and a manager use it, in Chromium, against the browser host with the real
 // journal, the real payment engine and the embedded sandbox gateway: a new till with no cashiers →
 // the first cashier added behind the manager PIN → sign-in → a shift opened with a float → sales →
-// cash out → X report → close with a BLIND count by denomination, a variance over the threshold
+// cash out → X report (the cashier's is BLIND: no drawer figure; the manager's PIN opens the full
+// one) → close with a BLIND count by denomination, a variance over the threshold
 // approved with the manager PIN and a reason → the Z report matching the gateway → print, CSV, PDF
 // → 日结. Then a second shift: an order still open keeps it from closing until it is settled, and
 // an amount changed in the sandbox ledger shows in the Z report with its cause.
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { launchBrowser, screenshot, TILL_VIEWPORT } from './browser.js';
 import { DEFAULT_PIN, startPayTill, wxCode } from './till.js';
 import { dispatch } from '../../electron/ipc/dispatch.js';
+import { decodeToPrinted } from '../../electron/printer/decode.js';
 import type { InvokeChannel, InvokePayload, InvokeResults } from '../../shared/ipc/contract.js';
 
 let browser: Browser;
@@ -147,16 +149,62 @@ describe('shift screens', () => {
     await page.getByTestId('cash-move-dialog').waitFor({ state: 'detached' });
     expect(await text(page, 'move-done')).toBe('✓ 已取出 ¥20.00（存入银行）');
 
-    // X report: the shift so far.
+    // X report: the shift so far — the cashier's is BLIND. Nothing on it gives the drawer away
+    // (expected 92.50, float 100.00, cash sales 12.50, cash out 20.00, total net 32.49); each
+    // hidden figure says so in words, never ¥0.00. Counts stay; card channels keep their amounts.
     await page.getByTestId('x-report').click();
     await page.locator('[data-testid="shift-report"][data-title="X"]').waitFor();
-    expect(await text(page, 'report-net')).toBe('¥32.49');
-    expect(await text(page, 'report-expected')).toBe('¥92.50');
+    await page.getByTestId('report-blind').waitFor();
+    expect(await text(page, 'report-blind')).toContain('盲点收银');
+    expect(await text(page, 'report-expected')).toBe('盲点收银：交班时显示');
+    expect(await text(page, 'report-net')).toBe('盲点收银：交班时显示');
+    const xText = await page.getByTestId('shift-report').innerText();
+    for (const figure of ['92.50', '100.00', '12.50', '20.00', '32.49']) expect(xText).not.toContain(figure);
+    expect(await text(page, 'report-cash')).not.toContain('¥');
+    expect(await page.locator('body').innerText()).not.toContain('92.50');
     expect(await page.locator('[data-testid="report-channels"] tbody tr').count()).toBe(6);
     expect(await page.locator('[data-testid="report-channels"] tr[data-channel="weixin"] [data-testid="channel-net"]').textContent()).toBe('¥19.99');
+    expect(await page.locator('[data-testid="report-channels"] tr[data-channel="cash"] [data-testid="channel-net"]').textContent()).toBe('交班时显示');
+    expect(await page.locator('[data-testid="report-channels"] tr[data-channel="cash"] td').nth(1).textContent()).toBe('1');
     expect(await page.getByTestId('reconciliation').getAttribute('data-verdict')).toBe('none');
     expect(await page.locator('[data-testid="shift-chart"] g[data-channel]').count()).toBe(6);
+    expect(await page.locator('[data-testid="shift-chart"] g[data-channel="cash"] rect').count()).toBe(0);
     await screenshot(page, 'shift-x-report');
+    await page.getByTestId('report-cash').scrollIntoViewIfNeeded();
+    await screenshot(page, 'shift-x-report-drawer');
+
+    // Printed and exported as it is on screen: blind.
+    await page.getByTestId('report-print').click();
+    await expect.poll(() => text(page, 'report-printed')).toContain('已发送到打印机');
+    // The printer file holds the sales' receipts too: the X report is the job after its title.
+    const printedX = decodeToPrinted(readFileSync(printerFile)).text.split('X 报表（当班）').at(-1)!;
+    expect(printedX).toMatch(/应有现金 +盲点收银：交班时显示/);
+    for (const figure of ['92.50', '100.00', '12.50', '20.00', '32.49']) expect(printedX).not.toContain(figure);
+    await page.getByTestId('report-csv').click();
+    await page.getByTestId('report-exported').waitFor();
+    const xCsv = readFileSync(await text(page, 'report-export-path'), 'utf8');
+    expect(xCsv).toContain('应有现金,盲点收银：交班时显示');
+    expect(xCsv).not.toContain('92.50');
+
+    // The manager's X report: the PIN (a wrong one first) opens the full one, drawer included.
+    await page.getByTestId('report-unlock-pin').fill('1111');
+    await page.getByTestId('report-unlock-pin').press('Enter');
+    await expect.poll(() => text(page, 'report-unlock-error')).toBe('店长密码不正确');
+    expect(await text(page, 'report-expected')).toBe('盲点收银：交班时显示');
+    await page.getByTestId('report-unlock-pin').fill(DEFAULT_PIN);
+    await page.getByTestId('report-unlock').click();
+    await page.getByTestId('report-manager').waitFor();
+    expect(await text(page, 'report-expected')).toBe('¥92.50');
+    expect(await text(page, 'report-net')).toBe('¥32.49');
+    expect(await page.locator('[data-testid="report-channels"] tr[data-channel="cash"] [data-testid="channel-net"]').textContent()).toBe('¥12.50');
+    expect(await page.getByTestId('report-blind').count()).toBe(0);
+    await screenshot(page, 'shift-x-report-manager');
+    // Done: the manager closes it; the X report asked again is the cashier's, blind.
+    await page.getByTestId('report-lock').click();
+    await page.getByTestId('shift-report').waitFor({ state: 'detached' });
+    await page.getByTestId('x-report').click();
+    await page.getByTestId('report-blind').waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('92.50');
 
     // Close: the count is blind — the expected 92.50 is nowhere on the page.
     await page.getByTestId('start-close').click();
