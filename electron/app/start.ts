@@ -98,6 +98,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     checkManagerPin: (p) => pin.check(p),
     varianceThresholdFen: () => settings.get().varianceThresholdFen,
     log,
+    // shift.reconcileProgress while a close queries the gateway again.
+    bus,
   });
   const printerConfig = (s: Settings) => {
     const r = printerConfigFromSettings(s);

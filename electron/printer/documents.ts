@@ -126,6 +126,10 @@ const fullReportSchema = z
       expectedFen: fen,
       countedFen: fen.nullable(),
       varianceFen: fen.nullable(),
+      // The counts of the close (Z only; a Z closed before they were recorded has none).
+      counts: z.number().int().min(1).optional(),
+      firstCountedFen: fen.min(0).optional(),
+      firstVarianceFen: fen.optional(),
     }),
     openOrders: z.array(orderRowSchema),
     reconciliation: reconciliationSchema,
@@ -145,6 +149,14 @@ const fullReportSchema = z
     }
     if (c.countedFen !== null && c.varianceFen !== c.countedFen - c.expectedFen) {
       ctx.addIssue({ code: 'custom', path: ['cash', 'varianceFen'], message: 'must equal countedFen − expectedFen' });
+    }
+    // The first count goes with the number of counts, on a counted Z report only; with one count
+    // it IS the count (a report saying otherwise would hide or invent a recount).
+    const firsts = [c.counts, c.firstCountedFen, c.firstVarianceFen].filter((v) => v !== undefined).length;
+    if (firsts !== 0 && firsts !== 3) ctx.addIssue({ code: 'custom', path: ['cash', 'counts'], message: 'counts, firstCountedFen and firstVarianceFen go together' });
+    if (firsts === 3 && (r.title !== 'Z' || c.countedFen === null)) ctx.addIssue({ code: 'custom', path: ['cash', 'counts'], message: 'only a counted Z report carries its counts' });
+    if (c.counts === 1 && (c.firstCountedFen !== c.countedFen || c.firstVarianceFen !== c.varianceFen)) {
+      ctx.addIssue({ code: 'custom', path: ['cash', 'firstCountedFen'], message: 'with one count, the first count is the count' });
     }
     checkReconciliation(r, ctx);
   });
@@ -269,6 +281,7 @@ const LABELS = {
     openOrders: '未完成订单', none: '无', reconcile: '与网关对账', notReconciled: '未对账', matches: '与网关核对一致，精确到分',
     diffs: '差异', journal: '本机', gateway: '网关', checked: '已核对订单', moreDiffs: '……另有 {n} 笔差异，见屏幕或 CSV', noSales: '无交易', stillOpen: '（未结束）', managerSign: '店长签名',
     hidden: '盲点收银：交班时显示', blindNote: '盲点收银：现金金额交班清点后显示',
+    firstCount: '首次清点', timesCounted: '清点次数', recount: '首次清点 {first} · 清点 {n} 次',
   },
   en: {
     receipt: 'SALES RECEIPT', refundSlip: 'REFUND SLIP', reprint: '** REPRINT **', terminal: 'Terminal', cashier: 'Cashier', time: 'Time',
@@ -282,11 +295,21 @@ const LABELS = {
     openOrders: 'Open orders', none: 'none', reconcile: 'Gateway reconciliation', notReconciled: 'not reconciled', matches: 'matches the gateway to the fen',
     diffs: 'Differences', journal: 'here', gateway: 'gateway', checked: 'Orders checked', moreDiffs: '… {n} more differences: see the screen or the CSV', noSales: 'no transactions', stillOpen: '(open)', managerSign: 'Manager signature',
     hidden: 'hidden until the blind count', blindNote: 'Blind count: cash figures are shown after the count at close',
+    firstCount: 'First count', timesCounted: 'Times counted', recount: 'first count {first} · counted {n} times',
   },
 } as const;
 type Labels = { [K in keyof (typeof LABELS)['zh-CN']]: string };
 
 /** The document labels of a locale (the CSV / HTML exports use the same words as the paper). */
+/**
+ * "首次清点 ¥80.00 · 清点 2 次" when the close took more than one count (the cashier counted again
+ * after seeing the expected amount); null otherwise (one count, or a report without counts).
+ */
+export function recountLine(cash: { counts?: number; firstCountedFen?: Fen }, locale: Locale): string | null {
+  if (cash.counts === undefined || cash.counts < 2 || cash.firstCountedFen === undefined) return null;
+  return LABELS[locale].recount.replace('{first}', `¥${formatYuan(cash.firstCountedFen)}`).replace('{n}', String(cash.counts));
+}
+
 export function docLabels(locale: Locale): Labels {
   return LABELS[locale];
 }
@@ -544,6 +567,13 @@ function renderReport(
   if (c.varianceFen !== null) {
     d.w.bold(c.varianceFen !== 0);
     d.lr(`  ${L.variance}`, (c.varianceFen > 0 ? '+' : '') + formatYuan(c.varianceFen));
+    d.w.bold(false);
+  }
+  // Counted again after the expected amount was shown: the owner sees the first count.
+  const recount = r.blind ? null : recountLine(r.cash, o.locale);
+  if (recount) {
+    d.w.bold(true);
+    d.lines(wrapColumns(`  ${recount}`, cols));
     d.w.bold(false);
   }
   d.rule('=');

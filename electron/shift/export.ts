@@ -3,7 +3,7 @@
 // page.pdf() in a test). Same words as the paper report (docLabels), Chinese by default.
 import { formatYuan, type Fen } from '../../shared/money.js';
 import type { ShiftReport } from '../../shared/ipc/contract.js';
-import { CHANNEL_NAMES, DIFF_CAUSE_NAMES, ORDER_STATE_NAMES, docLabels, formatLocalTime, type Locale } from '../printer/documents.js';
+import { CHANNEL_NAMES, DIFF_CAUSE_NAMES, ORDER_STATE_NAMES, docLabels, formatLocalTime, recountLine, type Locale } from '../printer/documents.js';
 
 export interface ExportOptions {
   locale?: Locale;
@@ -90,6 +90,11 @@ export function reportToCsv(report: ShiftReport, opts: ExportOptions & { bom?: b
   rows.push([t(L.float), y(c.floatFen)], [t(L.cashSales), y(c.salesFen)], [t(L.cashRefunds), y(c.refundsFen)], [t(L.cashIn), y(c.inFen)], [t(L.cashOut), y(c.outFen)], [t(L.expected), y(c.expectedFen)]);
   rows.push([t(L.counted), c.countedFen === null ? t(L.notCounted) : y(c.countedFen)]);
   rows.push([t(L.variance), c.varianceFen === null ? t('') : y(c.varianceFen)]);
+  // Counted again after the expected amount was shown: the first count and how many there were.
+  const full = report.blind ? null : report.cash;
+  if (full?.counts !== undefined && full.counts > 1 && full.firstCountedFen !== undefined) {
+    rows.push([t(L.firstCount), y(full.firstCountedFen)], [t(L.timesCounted), n(full.counts)]);
+  }
   rows.push([]);
   rows.push([t(L.openOrders), n(report.openOrders.length)]);
   if (report.openOrders.length > 0) {
@@ -158,6 +163,7 @@ export function renderReportHtml(report: ShiftReport, locale: Locale = 'zh-CN', 
   facts.push([L.from, time(report.from)], [L.to, time(report.to)]);
   if (opts.printedAt) facts.push([L.printed, time(opts.printedAt)]);
   const c = report.cash;
+  const recount = report.blind ? null : recountLine(report.cash, locale);
   const rec = report.reconciliation;
   const recText = rec === null ? L.notReconciled : rec.matches ? L.matches : `${L.diffs}: ${rec.diffs.length}`;
   const num2 = (f: (x: ShiftReport['channels'][number]) => number) => report.channels.reduce((s, x) => s + f(x), 0);
@@ -191,6 +197,7 @@ export function renderReportHtml(report: ShiftReport, locale: Locale = 'zh-CN', 
   .chart rect.neg { fill: #b03a2f; }
   .variance.bad { color: #a30d0d; font-weight: 700; }
   td.hidden { color: #555; font-style: italic; }
+  td.recount { font-weight: 700; color: #a35a00; }
   .blind-note { font-weight: 700; padding: 2mm 3mm; border: 0.4mm dashed #555; display: inline-block; margin: 0 0 3mm; }
   .sign { margin-top: 12mm; display: flex; gap: 20mm; }
   .sign div { border-top: 0.3mm solid #333; width: 55mm; padding-top: 1mm; color: #444; }
@@ -223,6 +230,7 @@ ${channelChart(report, locale)}
 <tr>${td(L.expected)}${yuan(c.expectedFen)}</tr>
 <tr>${td(L.counted)}${c.countedFen === null ? td(L.notCounted) : yuan(c.countedFen)}</tr>
 ${c.varianceFen === null ? '' : `<tr>${td(L.variance)}<td class="num variance${c.varianceFen !== 0 ? ' bad' : ''}">${esc((c.varianceFen > 0 ? '+' : '') + formatYuan(c.varianceFen))}</td></tr>`}
+${recount ? `<tr><td colspan="2" class="recount">${esc(recount)}</td></tr>` : ''}
 </table>
 
 <h2>${esc(L.openOrders)}: ${report.openOrders.length === 0 ? esc(L.none) : report.openOrders.length}</h2>

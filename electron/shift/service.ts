@@ -8,6 +8,7 @@ import { checkAmountFen, formatYuan, isFen, sumFen, type Fen } from '../../share
 import { PosError } from '../../shared/ipc/errors.js';
 import type { CountReview, FullShiftReport, ReconcileDiff, ShiftReport, ShiftView } from '../../shared/ipc/contract.js';
 import type { GatewayClient } from '../gateway/client.js';
+import type { EventBus } from '../app/bus.js';
 import { isoOf, localDateOf, type Journal } from '../journal/journal.js';
 import { hashPin, PIN_RULE, PIN_RULE_TEXT, verifyPin } from './pin.js';
 import { reconcileOrders, type ReconcileResult } from './reconcile.js';
@@ -26,6 +27,12 @@ export const MAX_DENOMINATION_COUNT = 100_000;
 export const MAX_CLOSE_RECONCILE_ROUNDS = 3;
 /** Longest cash-move reason / variance reason kept. */
 export const MAX_REASON_CHARS = 200;
+/**
+ * shift.reconcileProgress goes out at most this often while a close queries the gateway (plus
+ * once at the end): a screen update per 200 ms reads as live, and a shift of 5,000 orders does
+ * not flood the windows with 5,000 events.
+ */
+export const RECONCILE_PROGRESS_MS = 200;
 
 /** RMB notes and coins, keyed by their yuan text (the keys `denominations` accepts). */
 export const DENOMINATIONS_FEN: Readonly<Record<string, Fen>> = {
@@ -94,6 +101,25 @@ export interface ShiftServiceOptions {
   log?: (line: string) => void;
   reconcileConcurrency?: number;
   reconcileTimeoutMs?: number;
+  /** Where shift.reconcileProgress goes (the app's EventBus); none: not sent. */
+  bus?: Pick<EventBus, 'emit'>;
+  /** A monotonic clock in ms for the RECONCILE_PROGRESS_MS pacing (default performance.now). */
+  monotonicNow?: () => number;
+}
+
+/** Non-zero counts per denomination, so {"100":0,"50":1} and {"50":1} are the same count. */
+function denominationCounts(d: Record<string, number> | null | undefined): Map<string, number> {
+  return new Map(Object.entries(d ?? {}).filter(([, n]) => n !== 0));
+}
+
+function sameDenominations(a: Record<string, number> | null | undefined, b: Record<string, number> | null | undefined): boolean {
+  const x = denominationCounts(a);
+  const y = denominationCounts(b);
+  return x.size === y.size && [...x].every(([k, n]) => y.get(k) === n);
+}
+
+function parseDenominations(json: string | null): Record<string, number> | null {
+  return json === null ? null : (JSON.parse(json) as Record<string, number>);
 }
 
 const invalid = (path: string, message: string) => new PosError('invalid_payload', `${path}: ${message}`, { issues: [{ path, message }] });
@@ -108,8 +134,6 @@ export class ShiftService {
   private merchantNo: string;
   private session: SessionView | null = null;
   private closing = false;
-  /** The last blind count audited (shift|fen|denominations): a review asked again is not a new count. */
-  private lastCountKey: string | null = null;
 
   constructor(private readonly o: ShiftServiceOptions) {
     this.journal = o.journal;
@@ -352,30 +376,62 @@ export class ShiftService {
   /**
    * The blind count, committed: the cashier has counted the drawer and says how much is in it;
    * only now is the expected amount told, with the variance and the orders that keep the shift
-   * open. The count is audited (once per distinct count), so a count changed after the expected
-   * amount was seen shows in the audit log. Nothing is closed.
+   * open. The count is recorded on the shift row and audited (once per distinct count): the FIRST
+   * count stays, with how many there were, so a count changed after the expected amount was seen
+   * shows on the Z report and its variance still needs the manager. Nothing is closed.
    */
   reviewCount(input: { countedFen: Fen; denominations?: Record<string, number> }): CountReview {
     const who = this.requireSession();
-    const denominations = this.checkCount(input);
+    this.checkCount(input);
+    // The close in progress stands on the latest count: no new one until it is done.
+    if (this.closing) throw new PosError('conflict', 'the shift is being closed: wait for the close to finish');
     const s = this.requireOpen();
     const x = this.liveReport(s, 'X', null, null);
     const threshold = this.o.varianceThresholdFen?.() ?? DEFAULT_VARIANCE_THRESHOLD_FEN;
     const varianceFen = input.countedFen - x.cash.expectedFen;
-    this.recordCount(who, s.id, input, denominations, x.cash.expectedFen);
-    return { shiftId: s.id, countedFen: input.countedFen, expectedFen: x.cash.expectedFen, varianceFen, thresholdFen: threshold, needsApproval: Math.abs(varianceFen) > threshold, openOrders: x.openOrders };
+    const row = this.recordCount(who, s.id, input, x.cash.expectedFen);
+    const firstVarianceFen = row.firstCountedFen! - row.firstExpectedFen!;
+    return {
+      shiftId: s.id, countedFen: input.countedFen, expectedFen: x.cash.expectedFen, varianceFen, thresholdFen: threshold,
+      needsApproval: Math.abs(varianceFen) > threshold || Math.abs(firstVarianceFen) > threshold,
+      counts: row.counts, firstCountedFen: row.firstCountedFen!, firstVarianceFen, openOrders: x.openOrders,
+    };
   }
 
-  /** Audits a blind count the first time it is told (a review or a close of the same count is not a new one). */
-  private recordCount(who: SessionView, shiftId: number, input: { countedFen: Fen; denominations?: Record<string, number> }, denominations: string | null, expectedFen: Fen): void {
-    const key = `${shiftId}|${input.countedFen}|${denominations ?? ''}`;
-    if (this.lastCountKey === key) return;
+  /**
+   * Records a blind count on the shift row (the first one is kept; the latest replaces the one
+   * before) and audits it. The same count against the same drawer told again (a review after
+   * "query now") is not a new count. Returns the row as it is now.
+   */
+  private recordCount(who: SessionView, shiftId: number, input: { countedFen: Fen; denominations?: Record<string, number> }, expectedFen: Fen): ShiftRow {
     const at = this.at();
-    this.tx(() => this.journal.audit.append({
-      at, kind: 'shift.counted', subject: `shift:${shiftId}`,
-      data: { cashierId: who.cashierId, countedFen: input.countedFen, denominations: input.denominations ?? null, expectedFen, varianceFen: input.countedFen - expectedFen },
-    }));
-    this.lastCountKey = key;
+    return this.tx(() => {
+      const s = this.store.shift(shiftId);
+      if (!s || s.closedAt !== null) throw new PosError('conflict', 'no shift is open at this till: open one first');
+      const same = s.counts > 0 && s.lastCountedFen === input.countedFen && s.lastExpectedFen === expectedFen && sameDenominations(parseDenominations(s.lastDenominations), input.denominations);
+      if (same) return s;
+      const denominations = input.denominations === undefined ? null : JSON.stringify(input.denominations);
+      this.store.recordCount({ id: shiftId, countedFen: input.countedFen, expectedFen, denominations });
+      this.journal.audit.append({
+        at, kind: 'shift.counted', subject: `shift:${shiftId}`,
+        data: { cashierId: who.cashierId, countedFen: input.countedFen, denominations: input.denominations ?? null, expectedFen, varianceFen: input.countedFen - expectedFen, count: s.counts + 1 },
+      });
+      return this.store.shift(shiftId)!;
+    });
+  }
+
+  /**
+   * A close stands on the latest count recorded by shift.count, and only on it: a countedFen
+   * never submitted would skip the record (and the first count) and get the variance told in
+   * the refusal. The refusal names no amount — neither the one sent nor the one recorded.
+   */
+  private requireLatestCount(s: ShiftRow, input: CloseInput): void {
+    const refuse = (why: string) => new PosError('conflict', `countedFen: ${why}: count again`, { issues: [{ path: 'countedFen', message: why }] });
+    if (s.counts === 0 || s.lastCountedFen === null) throw refuse(`no count is recorded for shift ${s.id} (shift.count)`);
+    if (input.countedFen !== s.lastCountedFen) throw refuse(`not the latest count recorded for shift ${s.id} (shift.count)`);
+    if (input.denominations !== undefined && !sameDenominations(input.denominations, parseDenominations(s.lastDenominations))) {
+      throw refuse(`the denominations are not those of the latest count recorded for shift ${s.id} (shift.count)`);
+    }
   }
 
   /** Checks the count against the denominations, if given. */
@@ -396,29 +452,41 @@ export class ShiftService {
   }
 
   /**
-   * Closes the open shift: blind count, variance check, every order final, reconciliation with the
-   * gateway, then — in one transaction — the Z report frozen with the shift. Throws PosError for
-   * anything the cashier must fix (open orders are listed in the message and in xReport()).
+   * Closes the open shift with its latest recorded count (shift.count): variance check (the first
+   * count's too), every order final, reconciliation with the gateway, then — in one transaction —
+   * the Z report frozen with the shift. Throws PosError for anything the cashier must fix (open
+   * orders are listed in the message and in xReport()).
    */
   async close(input: CloseInput, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<FullShiftReport> {
     const who = this.requireSession();
-    const denominations = this.checkCount(input);
+    this.checkCount(input);
     if (this.closing) throw new PosError('conflict', 'the shift is already being closed');
     const shift = this.requireOpen();
+    // The count is on record (shift.count) before anything here tells a figure.
+    this.requireLatestCount(shift, input);
     const before = this.liveReport(shift, 'X', null, null);
     if (before.openOrders.length > 0) throw this.openOrdersError(shift.id, before);
+    if (before.cash.expectedFen !== shift.lastExpectedFen) {
+      // A cash sale, refund or cash move since the count: it no longer counts this drawer. No figure in the words.
+      throw new PosError('conflict', 'the drawer changed since the count (a cash sale, refund or cash in/out): count again');
+    }
     const threshold = this.o.varianceThresholdFen?.() ?? DEFAULT_VARIANCE_THRESHOLD_FEN;
     const varianceFen = input.countedFen - before.cash.expectedFen;
-    // The variance is told from here on (in the refusals below): the count is on record first.
-    this.recordCount(who, shift.id, input, denominations, before.cash.expectedFen);
-    const needsApproval = Math.abs(varianceFen) > threshold;
+    const firstVarianceFen = shift.firstCountedFen! - shift.firstExpectedFen!;
+    // A recount that matches does not undo the first count: the cashier saw the expected amount
+    // in between. Either one over the threshold needs the manager.
+    const overNow = Math.abs(varianceFen) > threshold;
+    const needsApproval = overNow || Math.abs(firstVarianceFen) > threshold;
     let reason: string | null = null;
     if (needsApproval) {
+      const what = overNow
+        ? `a variance of ${formatYuan(varianceFen)} yuan (over ${formatYuan(threshold)})`
+        : `a variance of ${formatYuan(firstVarianceFen)} yuan on the first count (over ${formatYuan(threshold)})`;
       reason = (input.varianceReason ?? '').trim();
-      if (reason === '') throw invalid('varianceReason', `a variance of ${formatYuan(varianceFen)} yuan (over ${formatYuan(threshold)}) needs a reason`);
+      if (reason === '') throw invalid('varianceReason', `${what} needs a reason`);
       if (reason.length > MAX_REASON_CHARS) throw invalid('varianceReason', `must be at most ${MAX_REASON_CHARS} characters`);
       if (input.managerPin === undefined || input.managerPin === '') {
-        throw new PosError('pin_required', `managerPin: a variance of ${formatYuan(varianceFen)} yuan (over ${formatYuan(threshold)}) needs the manager PIN`);
+        throw new PosError('pin_required', `managerPin: ${what} needs the manager PIN`);
       }
       this.o.checkManagerPin(input.managerPin);
     } else if (input.varianceReason) reason = input.varianceReason.trim().slice(0, MAX_REASON_CHARS) || null;
@@ -430,26 +498,42 @@ export class ShiftService {
       const seen = new Set<string>();
       const result: ReconcileResult = { checked: 0, diffs: [], unchecked: 0 };
       let maxAttemptId = 0;
+      // Progress over every round: `total` grows when a round picks up sales that arrived meanwhile.
+      const progress = this.progressPacer(shift.id);
+      let queried = 0;
+      let total = 0;
       for (let round = 1; ; round++) {
         maxAttemptId = this.store.maxAttemptId();
         const fresh = this.store.gatewayOrders(scope).filter((o) => !seen.has(o.outTradeNo));
         if (fresh.length === 0) break;
         if (round > MAX_CLOSE_RECONCILE_ROUNDS) throw new PosError('conflict', 'sales keep arriving on this shift while it closes: stop selling, then close again');
-        const r = await this.reconcile(fresh, opts.onProgress);
+        total += fresh.length;
+        progress.report(queried, total);
+        const base = queried;
+        const r = await this.reconcile(fresh, (done, n) => {
+          queried = base + done;
+          progress.report(queried, total);
+          opts.onProgress?.(done, n);
+        });
+        queried = base + fresh.length;
         for (const o of fresh) seen.add(o.outTradeNo);
         result.checked += r.checked;
         result.unchecked += r.unchecked;
         result.diffs.push(...r.diffs);
       }
+      progress.end(queried, total);
       const at = this.at();
       const report = this.tx(() => {
         const s = this.store.shift(shift.id)!;
         if (s.closedAt !== null) throw new PosError('conflict', `shift ${shift.id} is already closed`);
+        if (s.counts !== shift.counts) throw new PosError('conflict', 'a new count was recorded while the shift was closing: close again');
         if (this.store.gatewayOrders(scope, maxAttemptId).some((o) => !seen.has(o.outTradeNo))) {
           throw new PosError('conflict', 'a sale arrived while the shift was closing: close again');
         }
-        const z = this.liveReport(s, 'Z', input.countedFen, { diffs: result.diffs, checked: result.checked }, at);
-        if (z.openOrders.length > 0) throw this.openOrdersError(s.id, z);
+        const live = this.liveReport(s, 'Z', input.countedFen, { diffs: result.diffs, checked: result.checked }, at);
+        if (live.openOrders.length > 0) throw this.openOrdersError(s.id, live);
+        // The owner sees how the count went: the first count and how many there were.
+        const z: FullShiftReport = { ...live, cash: { ...live.cash, counts: s.counts, firstCountedFen: s.firstCountedFen!, firstVarianceFen } };
         if (z.cash.expectedFen !== before.cash.expectedFen) {
           // No figure in the words: the cashier counts again, blind.
           throw new PosError('conflict', 'cash moved in or out of the drawer while the shift was closing: count again');
@@ -465,7 +549,8 @@ export class ShiftService {
           expectedFen: z.cash.expectedFen,
           countedFen: input.countedFen,
           varianceFen: z.cash.varianceFen!,
-          denominations,
+          // As recorded with the count (the close may leave them out).
+          denominations: s.lastDenominations,
           varianceReason: reason,
           managerApproved: needsApproval,
           report: JSON.stringify(z),
@@ -478,6 +563,7 @@ export class ShiftService {
           data: {
             closedBy: who.cashierId, expectedFen: z.cash.expectedFen, countedFen: input.countedFen, varianceFen: z.cash.varianceFen,
             managerApproved: needsApproval, varianceReason: reason, totalNetFen: z.totalNetFen, reconciliationId: reconId,
+            counts: s.counts, firstCountedFen: s.firstCountedFen, firstVarianceFen,
             reconciled: { checked: result.checked, diffs: result.diffs.length },
           },
         });
@@ -488,6 +574,32 @@ export class ShiftService {
     } finally {
       this.closing = false;
     }
+  }
+
+  /**
+   * shift.reconcileProgress of one close on the bus: the first report at once, then at most one
+   * per RECONCILE_PROGRESS_MS, and the end always. A window that fails to hear it must not fail
+   * the close, so a throwing listener is logged and ignored.
+   */
+  private progressPacer(shiftId: number): { report(checked: number, total: number): void; end(checked: number, total: number): void } {
+    const clock = this.o.monotonicNow ?? (() => performance.now());
+    let lastMs = -Infinity;
+    const send = (checked: number, total: number) => {
+      try {
+        this.o.bus?.emit('shift.reconcileProgress', { shiftId, checked, total });
+      } catch (err) {
+        this.log(`shift ${shiftId}: reconcile progress not sent: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    return {
+      report: (checked, total) => {
+        const t = clock();
+        if (t - lastMs < RECONCILE_PROGRESS_MS) return;
+        lastMs = t;
+        send(checked, total);
+      },
+      end: send,
+    };
   }
 
   private openOrdersError(shiftId: number, r: ShiftReport): PosError {

@@ -1,5 +1,5 @@
 // SQL of the shift room over the journal database: cashiers, shifts, cash moves,
-// reconciliations (migration 050), and the per-channel aggregates a report needs, read from the
+// reconciliations (migration 050), the blind counts of a close (migration 052), and the per-channel aggregates a report needs, read from the
 // journal's attempts and refunds through their covering indexes.
 //
 // Scopes: a shift is its attempts/refunds with that shift_id. A day is every shift opened on that
@@ -45,6 +45,15 @@ export interface ShiftRow {
   varianceReason: string | null;
   managerApproved: boolean;
   report: string | null;
+  /** Distinct blind counts of the close so far (migration 052; 0 on shifts closed before it). */
+  counts: number;
+  /** The first count and what the drawer should have held then: fixed once set. */
+  firstCountedFen: Fen | null;
+  firstExpectedFen: Fen | null;
+  /** The latest count (the only one a close accepts), its expected amount and denominations (JSON). */
+  lastCountedFen: Fen | null;
+  lastExpectedFen: Fen | null;
+  lastDenominations: string | null;
 }
 
 export interface CashMoveRow {
@@ -88,7 +97,9 @@ export interface ReconciliationRow {
 
 const SHIFT_COLUMNS = `id, terminal_id AS terminalId, cashier_id AS cashierId, business_date AS businessDate, opened_at AS openedAt,
   float_fen AS floatFen, closed_at AS closedAt, closed_by AS closedBy, expected_fen AS expectedFen, counted_fen AS countedFen,
-  variance_fen AS varianceFen, denominations, variance_reason AS varianceReason, manager_approved AS managerApproved, report`;
+  variance_fen AS varianceFen, denominations, variance_reason AS varianceReason, manager_approved AS managerApproved, report,
+  counts, first_counted_fen AS firstCountedFen, first_expected_fen AS firstExpectedFen, last_counted_fen AS lastCountedFen,
+  last_expected_fen AS lastExpectedFen, last_denominations AS lastDenominations`;
 const CASHIER_COLUMNS = `id, name, role, active, failed_tries AS failedTries, locked_until_ms AS lockedUntilMs, created_at AS createdAt, updated_at AS updatedAt`;
 const RECON_COLUMNS = `id, scope, shift_id AS shiftId, business_date AS businessDate, at, max_attempt_id AS maxAttemptId, checked, matches, diffs`;
 
@@ -123,6 +134,11 @@ export class ShiftStore {
       closeShift: db.prepare(`UPDATE shifts SET closed_at = @closedAt, closed_by = @closedBy, expected_fen = @expectedFen, counted_fen = @countedFen,
         variance_fen = @varianceFen, denominations = @denominations, variance_reason = @varianceReason, manager_approved = @managerApproved,
         report = @report WHERE id = @id AND closed_at IS NULL`),
+      // The first count is set once (COALESCE); the latest replaces the one before.
+      recordCount: db.prepare(`UPDATE shifts SET counts = counts + 1,
+        first_counted_fen = COALESCE(first_counted_fen, @countedFen), first_expected_fen = COALESCE(first_expected_fen, @expectedFen),
+        last_counted_fen = @countedFen, last_expected_fen = @expectedFen, last_denominations = @denominations
+        WHERE id = @id AND closed_at IS NULL`),
       insertMove: db.prepare('INSERT INTO cash_moves (shift_id, direction, amount_fen, reason, cashier_id, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id'),
       moves: db.prepare('SELECT id, shift_id AS shiftId, direction, amount_fen AS amountFen, reason, cashier_id AS cashierId, at FROM cash_moves WHERE shift_id = ? ORDER BY id'),
       moveSums: db.prepare(`SELECT direction, COUNT(*) AS n, SUM(amount_fen) AS fen FROM cash_moves WHERE shift_id = ? GROUP BY direction`),
@@ -197,6 +213,11 @@ export class ShiftStore {
     report: string;
   }): boolean {
     return this.s.closeShift.run({ ...c, managerApproved: c.managerApproved ? 1 : 0 }).changes === 1;
+  }
+
+  /** One more blind count of an open shift (the first one is kept). False when the shift is not open. */
+  recordCount(c: { id: number; countedFen: Fen; expectedFen: Fen; denominations: string | null }): boolean {
+    return this.s.recordCount.run(c).changes === 1;
   }
 
   insertCashMove(m: { shiftId: number; direction: 'in' | 'out'; amountFen: Fen; reason: string; cashierId: string; at: string }): number {

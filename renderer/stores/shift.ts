@@ -1,6 +1,10 @@
 // 交班/日结: who is working (cashiers, sign-in), the open shift (float, cash in/out, X report), the
 // close with a BLIND count (the expected drawer amount is fetched only after the count is
 // committed, by shift.count), the Z report with its reconciliation, and the day report (日结).
+// Main keeps the FIRST count of a close and how many there were: a recount after seeing the
+// expected amount is on record (review shows it, the Z report too), and the first count's variance
+// over the threshold still needs the manager. While main reconciles, shift.reconcileProgress tells
+// how many gateway orders are checked ("已核对 120 / 300 笔").
 // The X report (and a 日结 with a shift still open) comes BLIND from main — the drawer's figures
 // null — unless the manager types the PIN; that PIN is kept only while that report is on screen,
 // so its print / export are full too, and forgotten with it.
@@ -10,7 +14,7 @@
 // screen to show next to the field, or null when done.
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import { invoke } from '../api';
+import { invoke, onEvent } from '../api';
 import type { CashierView, ExportResult, OrderRow, ShiftReport, ShiftView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
 import { isFen, MAX_AMOUNT_FEN, parseYuan, type Fen } from '../../shared/money';
@@ -377,6 +381,12 @@ export const useShiftStore = defineStore('shift', () => {
     querying: {} as Record<string, boolean>,
     queried: {} as Record<string, string>,
     startedAtMs: 0,
+    /** Counts main has recorded for this close (0: not known yet), the first one and its variance. */
+    timesCounted: 0,
+    firstCountedFen: null as Fen | null,
+    firstVarianceFen: null as Fen | null,
+    /** Gateway orders checked of the total while main reconciles (shift.reconcileProgress); null: none told yet. */
+    progress: null as { checked: number; total: number } | null,
   });
 
   /** The count as typed so far (null: not a valid amount yet). Never compared with anything before commit. */
@@ -387,8 +397,10 @@ export const useShiftStore = defineStore('shift', () => {
   });
   const badDenominations = computed(() => (close.mode === 'denominations' ? denominationTotal(close.counts).bad : []));
   const varianceFen = computed<Fen | null>(() => (close.countedFen !== null && close.expectedFen !== null ? close.countedFen - close.expectedFen : null));
+  /** The first count's variance was over the threshold: a recount does not undo it. */
+  const firstCountOver = computed(() => close.timesCounted > 1 && close.firstVarianceFen !== null && Math.abs(close.firstVarianceFen) > thresholdFen.value);
   /** Whether the close needs the manager PIN and a reason (the main side decides again at close). */
-  const approvalNeeded = computed(() => close.needsApproval || (varianceFen.value !== null && Math.abs(varianceFen.value) > thresholdFen.value));
+  const approvalNeeded = computed(() => close.needsApproval || (varianceFen.value !== null && Math.abs(varianceFen.value) > thresholdFen.value) || firstCountOver.value);
 
   function resetClose(): void {
     close.step = 'idle';
@@ -407,6 +419,10 @@ export const useShiftStore = defineStore('shift', () => {
     close.error = null;
     close.querying = {};
     close.queried = {};
+    close.timesCounted = 0;
+    close.firstCountedFen = null;
+    close.firstVarianceFen = null;
+    close.progress = null;
   }
 
   /** Starts the close at the count. Any report on screen goes away (a manager's full X would show the expected cash). */
@@ -463,8 +479,13 @@ export const useShiftStore = defineStore('shift', () => {
       return;
     }
     close.expectedFen = r.value.expectedFen;
-    // Main's threshold is the one the close is judged by.
+    // Main's threshold is the one the close is judged by, and its word on the approval (it knows
+    // the first count).
     thresholdFen.value = r.value.thresholdFen;
+    close.needsApproval = r.value.needsApproval;
+    close.timesCounted = r.value.counts;
+    close.firstCountedFen = r.value.firstCountedFen;
+    close.firstVarianceFen = r.value.firstVarianceFen;
     close.openOrders = r.value.openOrders;
     for (const no of Object.keys(close.queried)) if (!close.openOrders.some((o) => o.outTradeNo === no)) delete close.queried[no];
   }
@@ -511,6 +532,7 @@ export const useShiftStore = defineStore('shift', () => {
     if (reason) payload.varianceReason = reason;
     close.step = 'closing';
     close.startedAtMs = Date.now();
+    close.progress = null;
     const shiftId = current.value?.shiftId ?? null;
     const r = await invoke('shift.close', payload);
     if (r.ok) {
@@ -523,6 +545,7 @@ export const useShiftStore = defineStore('shift', () => {
     }
     close.step = 'review';
     close.managerPin = '';
+    close.progress = null;
     const e = r.error;
     const m = e.message;
     if (e.code === 'pin_required') {
@@ -546,13 +569,21 @@ export const useShiftStore = defineStore('shift', () => {
     return e;
   }
 
+  // Main querying the gateway orders of the close: how far it is (this till's shift only).
+  onEvent('shift.reconcileProgress', (p) => {
+    if (close.step !== 'closing' || current.value?.shiftId !== p.shiftId) return;
+    // Events come in order; never step back if one is late.
+    if (close.progress && p.total === close.progress.total && p.checked < close.progress.checked) return;
+    close.progress = { checked: p.checked, total: p.total };
+  });
+
   return {
     loaded, loadError, cashiers, session, current, thresholdFen, pickedCashierId, phase, signedInName, cashierName,
     refresh, loadThreshold, signIn, signOut, addCashier, openShift, cashMove,
     report, reportTarget, reportError, reportLoading, justClosed, printing, printDone, exporting, exported, actionError,
     reportPin, clearReport, loadXReport, unlockReport, lockReport, print, exportReport,
     dayDate, dayReport, dayReportDate, dayError, dayLoading, dayPin, loadDayReport,
-    close, countDraftFen, badDenominations, varianceFen, approvalNeeded,
+    close, countDraftFen, badDenominations, varianceFen, approvalNeeded, firstCountOver,
     startClose, cancelClose, setCountMode, confirmCount, review, recount, queryOrder, submitClose,
   };
 });

@@ -151,6 +151,12 @@ export const invokeSchemas = {
     countedFen: fen.min(0),
     denominations: z.record(z.string(), z.number().int().min(0)).optional(),
   }),
+  /**
+   * Closes the open shift with the latest count recorded by shift.count (countedFen, and the
+   * denominations if given, must be that count: anything else is refused as conflict naming
+   * no amount). The manager PIN and a reason are needed when that count's variance, or the
+   * FIRST count's, is over the threshold.
+   */
   'shift.close': z.strictObject({
     countedFen: fen.min(0),
     denominations: z.record(z.string(), z.number().int().min(0)).optional(),
@@ -368,7 +374,18 @@ export interface FullShiftReport {
   cashierId: string | null;
   channels: ChannelTotals[];
   totalNetFen: Fen;
-  cash: { floatFen: Fen; salesFen: Fen; refundsFen: Fen; inFen: Fen; outFen: Fen; expectedFen: Fen; countedFen: Fen | null; varianceFen: Fen | null };
+  cash: {
+    floatFen: Fen; salesFen: Fen; refundsFen: Fen; inFen: Fen; outFen: Fen; expectedFen: Fen; countedFen: Fen | null; varianceFen: Fen | null;
+    /**
+     * Z report only (absent on X / 日结, and on a Z closed before counts were recorded): how many
+     * distinct blind counts the close took, and the FIRST one with its variance — what the
+     * cashier counted before seeing the expected amount. The screen, paper, CSV and PDF show
+     * "首次清点 ¥x.xx · 清点 n 次" when counts > 1.
+     */
+    counts?: number;
+    firstCountedFen?: Fen;
+    firstVarianceFen?: Fen;
+  };
   openOrders: OrderRow[];
   /** null: not reconciled (X report, or no gateway). `checked`: gateway orders queried. */
   reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number } | null;
@@ -417,8 +434,16 @@ export interface CountReview {
   /** countedFen − expectedFen: positive is over (长款), negative short (短款). */
   varianceFen: Fen;
   thresholdFen: Fen;
-  /** |variance| > threshold: the close needs the manager PIN and a reason. */
+  /**
+   * The close needs the manager PIN and a reason: |variance| > threshold, or the FIRST count's
+   * variance was (a recount that matches does not undo it).
+   */
   needsApproval: boolean;
+  /** Distinct counts of this close so far (this one included). */
+  counts: number;
+  /** The first count of this close and its variance (fixed; equal to this count when counts is 1). */
+  firstCountedFen: Fen;
+  firstVarianceFen: Fen;
   /** Orders of the shift that are not final: the shift cannot close until they are. */
   openOrders: OrderRow[];
 }
@@ -514,6 +539,14 @@ export const eventSchemas = {
   'payment.progress': z.custom<PaymentView>((v) => typeof v === 'object' && v !== null && 'outTradeNo' in v),
   /** What the customer display shows besides a payment: welcome, the amount being typed, a cash sale. */
   'display.update': z.discriminatedUnion('kind', [displayIdle, displayAmount, displayCash]),
+  /**
+   * The close of a shift, querying its gateway orders again: `checked` of `total` done. Sent at
+   * most every RECONCILE_PROGRESS_MS (electron/shift/service.ts) and once at the end (checked =
+   * total); `total` grows if sales arrived while closing (another round).
+   */
+  'shift.reconcileProgress': z
+    .strictObject({ shiftId: z.number().int().min(1), checked: z.number().int().min(0), total: z.number().int().min(0) })
+    .refine((p) => p.checked <= p.total, { message: 'must be at most total', path: ['checked'] }),
   /** The gateway became reachable or unreachable. */
   'gateway.online': z.strictObject({ online: z.boolean(), reason: z.string().nullable() }),
   /** Settings changed (in another window, or by a save). */

@@ -119,6 +119,7 @@ export default async function (): Promise<BenchLine[]> {
     const gatewayOrders = seeded.filter((o) => o.channel !== 'cash').length;
     const xNow = shifts.xReport({ managerPin: '0000' });
     const c0 = performance.now();
+    shifts.reviewCount({ countedFen: xNow.cash.expectedFen });
     const z = await shifts.close({ countedFen: xNow.cash.expectedFen });
     const closeMs = performance.now() - c0;
     lines.push({ name: `close + reconcile ${gatewayOrders} gateway orders with the sandbox (HTTP)`, value: closeMs, unit: 'ms', goal: 'informational (gateway-bound)', met: true });
@@ -135,6 +136,8 @@ export default async function (): Promise<BenchLine[]> {
       const at = new Date(tick()).toISOString();
       const zs = buildReport(shifts.store, { title: 'Z', scope: { kind: 'shift', shiftId: id }, shifts: [row], from: row.openedAt, to: at, cashierId: 'C01', countedFen: 0, reconciliation: { diffs: [], checked: orders.filter((o) => o.channel !== 'cash').length } });
       journal.db.transaction(() => {
+        // A shift closes with its latest recorded count (migration 052).
+        shifts.store.recordCount({ id, countedFen: 0, expectedFen: zs.cash.expectedFen, denominations: null });
         shifts.store.insertReconciliation({ scope: 'shift', shiftId: id, businessDate: null, at, maxAttemptId: shifts.store.maxAttemptId(), checked: zs.reconciliation!.checked!, matches: true, diffs: '[]' });
         shifts.store.closeShift({ id, closedAt: at, closedBy: 'C01', expectedFen: zs.cash.expectedFen, countedFen: 0, varianceFen: -zs.cash.expectedFen, denominations: null, varianceReason: 'bench', managerApproved: true, report: JSON.stringify(zs) });
       })();

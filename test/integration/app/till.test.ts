@@ -122,6 +122,7 @@ describe('shifts in the wired till', () => {
 
     await call(app, 'checkout.scan', { amountFen: 1999, authCode: '134567890123456700' });
     await call(app, 'checkout.cash', { amountFen: 1250, tenderedFen: 2000 });
+    await call(app, 'shift.count', { countedFen: 11_250 });
     const z = await call(app, 'shift.close', { countedFen: 11_250 });
     expect(z).toMatchObject({ title: 'Z', totalNetFen: 3249, reconciliation: { matches: true, diffs: [] }, cash: { expectedFen: 11_250, varianceFen: 0 } });
     expect(z.channels.find((c) => c.channel === 'weixin')).toMatchObject({ salesCount: 1, salesFen: 1999 });

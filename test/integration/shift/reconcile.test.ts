@@ -11,7 +11,7 @@ import { createGatewayClient } from '../../../electron/gateway/client.js';
 import { Journal } from '../../../electron/journal/journal.js';
 import { PaymentEngine } from '../../../electron/checkout/engine.js';
 import { ManagerPin } from '../../../electron/app/manager-pin.js';
-import { ShiftService } from '../../../electron/shift/service.js';
+import { ShiftService, type CloseInput } from '../../../electron/shift/service.js';
 import { normalizeDoc, renderDoc } from '../../../electron/printer/documents.js';
 import { decodeToPrinted } from '../../../electron/printer/decode.js';
 import type { PaymentView } from '../../../shared/ipc/contract.js';
@@ -57,6 +57,11 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number } 
     journal,
     shifts,
     engine,
+    /** The close as the screen makes it: the count recorded (shift.count), then the close with it. */
+    countAndClose(input: CloseInput, o?: Parameters<ShiftService['close']>[1]) {
+      shifts.reviewCount({ countedFen: input.countedFen });
+      return shifts.close(input, o);
+    },
     async scan(amountFen: number, code: string): Promise<PaymentView> {
       const v = await engine.startScan({ amountFen, authCode: code });
       expect(['paid', 'declined'], `${v.outTradeNo} ${v.state}`).toContain(v.state);
@@ -88,7 +93,7 @@ describe('shift close reconciled with the sandbox gateway', () => {
     expect(declined.state).toBe('declined');
     r.engine.cash({ amountFen: 3_000, tenderedFen: 5_000 });
     const progress: number[] = [];
-    const z = await r.shifts.close({ countedFen: 23_000 }, { onProgress: (done) => progress.push(done) });
+    const z = await r.countAndClose({ countedFen: 23_000 }, { onProgress: (done) => progress.push(done) });
     expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 4 });
     expect(progress).toEqual([1, 2, 3, 4]);
     expect(z.channels.find((c) => c.channel === 'weixin')).toMatchObject({ salesCount: 2, salesFen: 4_499, netFen: 4_499 });
@@ -119,7 +124,7 @@ describe('shift close reconciled with the sandbox gateway', () => {
     ledger.deleteOrder(missing.outTradeNo);
     ledger.setState(closedThere.outTradeNo, 'closed');
 
-    const z = await r.shifts.close({ countedFen: 0 });
+    const z = await r.countAndClose({ countedFen: 0 });
     expect(z.reconciliation!.matches).toBe(false);
     expect(z.reconciliation!.checked).toBe(6);
     const found = z.reconciliation!.diffs.map((d) => [d.outTradeNo, d.cause]);
@@ -149,10 +154,10 @@ describe('shift close reconciled with the sandbox gateway', () => {
     r = await rig();
     r.shifts.open(0);
     const a = await r.scan(1_000, weixinCode('31', 1));
-    await r.shifts.close({ countedFen: 0 });
+    await r.countAndClose({ countedFen: 0 });
     r.shifts.open(0);
     const b = await r.scan(2_000, alipayCode('32', 2));
-    await r.shifts.close({ countedFen: 0 });
+    await r.countAndClose({ countedFen: 0 });
     // A refund made in the merchant back office after both shifts closed.
     r.sandbox.ledger.injectRefund(a.outTradeNo, 1_000);
     const date = r.journal.attempt(a.outTradeNo)!.businessDate;
@@ -169,7 +174,7 @@ describe('shift close reconciled with the sandbox gateway', () => {
     r.shifts.open(0);
     const orders: string[] = [];
     for (let i = 0; i < 12; i++) orders.push((await r.scan(100 + i, weixinCode('40', i))).outTradeNo);
-    const z = await r.shifts.close({ countedFen: 0 });
+    const z = await r.countAndClose({ countedFen: 0 });
     expect(z.reconciliation!.matches).toBe(false);
     expect(z.reconciliation!.checked).toBe(0);
     expect(z.reconciliation!.diffs.map((d) => d.outTradeNo)).toEqual(orders);

@@ -32,7 +32,22 @@ beforeEach(() => {
   fakePos.calls.length = 0;
   fakePos.answer('settings.get', () => ({ ok: true, value: { values: DEFAULT_SETTINGS, hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
   fakePos.answer('shift.xReport', () => ({ ok: true, value: X }));
-  fakePos.answer('shift.count', (p) => ({ ok: true, value: { shiftId: 3, countedFen: p.countedFen, expectedFen: 14_321, varianceFen: p.countedFen - 14_321, thresholdFen: 1_000, needsApproval: Math.abs(p.countedFen - 14_321) > 1_000, openOrders: [] } }));
+  // Main keeps the first count and how many there were.
+  const recorded = { counts: 0, first: 0, last: -1 };
+  fakePos.answer('shift.count', (p) => {
+    if (recorded.counts === 0) recorded.first = p.countedFen;
+    if (p.countedFen !== recorded.last) recorded.counts++;
+    recorded.last = p.countedFen;
+    const varianceFen = p.countedFen - 14_321;
+    const firstVarianceFen = recorded.first - 14_321;
+    return {
+      ok: true,
+      value: {
+        shiftId: 3, countedFen: p.countedFen, expectedFen: 14_321, varianceFen, thresholdFen: 1_000, needsApproval: Math.abs(varianceFen) > 1_000 || Math.abs(firstVarianceFen) > 1_000,
+        counts: recorded.counts, firstCountedFen: recorded.first, firstVarianceFen, openOrders: [],
+      },
+    };
+  });
   fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
   fakePos.answer('shift.current', () => ({ ok: true, value: null }));
   fakePos.answer('shift.cashiers', () => ({ ok: true, value: [] }));
@@ -69,6 +84,86 @@ describe('the close panel', () => {
     release({ ok: true, value: { ...X, title: 'Z', to: '2025-01-31T09:00:00.000Z', cash: { ...X.cash, countedFen: 14_321, varianceFen: 0 }, reconciliation: { matches: true, diffs: [], checked: 2 } } });
     expect(await closing).toBeNull();
     expect(store.report?.title).toBe('Z');
+    app.unmount();
+  });
+
+  it('count wrong, see the variance, recount to match: the first count stays on screen and the manager is still asked', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const store = useShiftStore();
+    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
+    store.startClose();
+    const app = createApp(ShiftClose).use(pinia);
+    app.mount('#app');
+    await flush();
+    const q = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+    store.close.totalText = '120.00';
+    await store.confirmCount();
+    await flush();
+    expect(q('close-variance')!.textContent).toBe('-¥23.21');
+    expect(q('approval-text')!.textContent).toBe('差额 -¥23.21 超过了 ¥10.00：需要店长密码和原因');
+    expect(q('close-first-count')).toBeNull();
+    (q('recount') as HTMLButtonElement).click();
+    await flush();
+    expect(q('recount-note')!.textContent).toBe('第 2 次清点：首次清点 ¥120.00 已记录，交班报表会显示清点了几次。');
+    store.close.totalText = '143.21';
+    await store.confirmCount();
+    await flush();
+    expect(q('close-variance-word')!.textContent).toBe('相符');
+    expect(q('close-first-count')!.textContent).toBe('首次清点 ¥120.00 · 清点 2 次（已记录，交班报表会显示）');
+    expect(q('approval-text')!.textContent).toBe('首次清点差额 -¥23.21 超过了 ¥10.00：重新清点后仍需店长密码和原因');
+    expect(q('close-pin')).not.toBeNull();
+    app.unmount();
+  });
+
+  it('while main reconciles: "已核对 120 / 300 笔" and a bar, from shift.reconcileProgress', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const store = useShiftStore();
+    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
+    store.startClose();
+    const app = createApp(ShiftClose).use(pinia);
+    app.mount('#app');
+    store.close.totalText = '143.21';
+    await store.confirmCount();
+    let release: (r: IpcResultOf<'shift.close'>) => void = () => {};
+    fakePos.answer('shift.close', () => new Promise((resolve) => (release = resolve)));
+    const closing = store.submitClose();
+    await flush();
+    const q = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+    // Nothing told yet: the spinner, no count.
+    expect(q('closing-progress')).toBeNull();
+    fakePos.emit('shift.reconcileProgress', { shiftId: 3, checked: 120, total: 300 });
+    await flush();
+    expect(q('closing-progress-text')!.textContent).toBe('已核对 120 / 300 笔');
+    expect(q('closing-progress')!.getAttribute('aria-valuenow')).toBe('120');
+    expect(q('closing-progress')!.getAttribute('aria-valuemax')).toBe('300');
+    expect(q('closing-progress')!.querySelector<HTMLElement>('.closing-bar-fill')!.style.width).toBe('40%');
+    fakePos.emit('shift.reconcileProgress', { shiftId: 3, checked: 300, total: 300 });
+    await flush();
+    expect(q('closing-progress-text')!.textContent).toBe('已核对 300 / 300 笔');
+    expect(q('closing-progress')!.querySelector<HTMLElement>('.closing-bar-fill')!.style.width).toBe('100%');
+    release({ ok: true, value: { ...X, title: 'Z', to: '2025-01-31T09:00:00.000Z', cash: { ...X.cash, countedFen: 14_321, varianceFen: 0 }, reconciliation: { matches: true, diffs: [], checked: 300 } } });
+    expect(await closing).toBeNull();
+    app.unmount();
+  });
+
+  it('a Z report counted twice says "首次清点 ¥120.00 · 清点 2 次"; counted once it says nothing of it', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const z = (counts: number, firstCountedFen: number): ShiftReport => ({
+      ...X, title: 'Z', to: '2025-01-31T09:00:00.000Z', reconciliation: { matches: true, diffs: [], checked: 0 },
+      cash: { ...X.cash, countedFen: 14_321, varianceFen: 0, counts, firstCountedFen, firstVarianceFen: firstCountedFen - 14_321 },
+    });
+    let app = createApp(ShiftReportView, { report: z(2, 12_000), target: { kind: 'shift', shiftId: 3 } }).use(pinia);
+    app.mount('#app');
+    await flush();
+    expect(document.querySelector('[data-testid="report-first-count"]')!.textContent).toBe('首次清点 ¥120.00 · 清点 2 次');
+    app.unmount();
+    app = createApp(ShiftReportView, { report: z(1, 14_321), target: { kind: 'shift', shiftId: 3 } }).use(pinia);
+    app.mount('#app');
+    await flush();
+    expect(document.querySelector('[data-testid="report-first-count"]')).toBeNull();
     app.unmount();
   });
 

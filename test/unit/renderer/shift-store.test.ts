@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createPinia, setActivePinia } from 'pinia';
 import { fakePos } from './fake-pos';
-import type { BlindShiftReport, CountReview, FullShiftReport, ShiftView, OrderRow } from '../../../shared/ipc/contract';
+import type { BlindShiftReport, CountReview, FullShiftReport, IpcResultOf, ShiftView, OrderRow } from '../../../shared/ipc/contract';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 
 const { useShiftStore, denominationTotal, parseCount, parseMoneyInput, nextCashierId, DENOMINATIONS, MAX_DENOMINATION_COUNT } = await import('../../../renderer/stores/shift');
@@ -43,10 +43,21 @@ function blindX(over: Partial<BlindShiftReport> = {}): BlindShiftReport {
   };
 }
 
+/** The counts main has recorded for the close (it keeps the first and how many there were). */
+const recorded = { counts: 0, first: 0, last: -1 };
+
 /** main's answer to shift.count for the drawer of report(): expected 92.50. */
 function countAnswer(countedFen: number, openOrders: OrderRow[] = []): CountReview {
   const varianceFen = countedFen - 9_250;
-  return { shiftId: 7, countedFen, expectedFen: 9_250, varianceFen, thresholdFen: 1_000, needsApproval: Math.abs(varianceFen) > 1_000, openOrders };
+  if (recorded.counts === 0) recorded.first = countedFen;
+  if (countedFen !== recorded.last) recorded.counts++;
+  recorded.last = countedFen;
+  const firstVarianceFen = recorded.first - 9_250;
+  return {
+    shiftId: 7, countedFen, expectedFen: 9_250, varianceFen, thresholdFen: 1_000,
+    needsApproval: Math.abs(varianceFen) > 1_000 || Math.abs(firstVarianceFen) > 1_000,
+    counts: recorded.counts, firstCountedFen: recorded.first, firstVarianceFen, openOrders,
+  };
 }
 
 const PENDING: OrderRow = { outTradeNo: 'T1', saleId: 1, kind: 'qr', channel: 'weixin', method: 'weixin.qr_code_pay', amountFen: 500, refundedFen: 0, state: 'pending', tradeNo: null, createdAt: SHIFT.openedAt };
@@ -54,6 +65,7 @@ const PENDING: OrderRow = { outTradeNo: 'T1', saleId: 1, kind: 'qr', channel: 'w
 const calls = (channel: string) => fakePos.calls.filter((c) => c.channel === channel);
 
 async function signedInWithShift(): Promise<ReturnType<typeof useShiftStore>> {
+  Object.assign(recorded, { counts: 0, first: 0, last: -1 });
   fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
   fakePos.answer('shift.current', () => ({ ok: true, value: SHIFT }));
   fakePos.answer('shift.cashiers', () => ({ ok: true, value: [{ id: 'c1', name: '小王', role: 'cashier', active: true, locked: false }] }));
@@ -282,6 +294,83 @@ describe('the close is a blind count', () => {
     await store.submitClose();
     expect(store.close.step).toBe('count');
     expect(store.close.countedFen).toBeNull();
+  });
+});
+
+describe('a recount after seeing the expected amount', () => {
+  it('keeps the first count: the recount that matches still needs the manager, and the count step says a count is on record', async () => {
+    const store = await signedInWithShift();
+    store.startClose();
+    store.close.totalText = '80.00';
+    await store.confirmCount();
+    expect(store.varianceFen).toBe(-1_250);
+    expect(store.close.timesCounted).toBe(1);
+    store.recount();
+    // Back at the count: main's record of the first count stays known to the screen.
+    expect(store.close.step).toBe('count');
+    expect(store.close).toMatchObject({ timesCounted: 1, firstCountedFen: 8_000, firstVarianceFen: -1_250 });
+    store.close.totalText = '92.50';
+    await store.confirmCount();
+    expect(store.varianceFen).toBe(0);
+    expect(store.close).toMatchObject({ timesCounted: 2, firstCountedFen: 8_000, firstVarianceFen: -1_250, needsApproval: true });
+    expect(store.firstCountOver).toBe(true);
+    expect(store.approvalNeeded).toBe(true);
+    // Not sent without the reason and the PIN.
+    expect(await store.submitClose()).toBe('local');
+    expect(store.close.issues).toEqual({ varianceReason: 'required', managerPin: 'rule' });
+    expect(calls('shift.close')).toHaveLength(0);
+  });
+
+  it('a first count within the threshold: the recount needs no approval', async () => {
+    const store = await signedInWithShift();
+    store.startClose();
+    store.close.totalText = '92.00';
+    await store.confirmCount();
+    store.recount();
+    store.close.totalText = '92.50';
+    await store.confirmCount();
+    expect(store.close.timesCounted).toBe(2);
+    expect(store.firstCountOver).toBe(false);
+    expect(store.approvalNeeded).toBe(false);
+  });
+
+  it('main refusing a count it has not recorded sends the cashier back to the count', async () => {
+    const store = await signedInWithShift();
+    store.startClose();
+    store.close.totalText = '92.50';
+    await store.confirmCount();
+    fakePos.answer('shift.close', () => ({ ok: false, error: { code: 'conflict', message: 'countedFen: not the latest count recorded for shift 7 (shift.count): count again', issues: [{ path: 'countedFen', message: 'not the latest count recorded for shift 7 (shift.count)' }] } }));
+    await store.submitClose();
+    expect(store.close.step).toBe('count');
+    expect(store.close.error?.code).toBe('conflict');
+  });
+});
+
+describe('reconcile progress while closing', () => {
+  it('shows main’s shift.reconcileProgress for this shift while closing only, never stepping back', async () => {
+    const store = await signedInWithShift();
+    let release: (r: IpcResultOf<'shift.close'>) => void = () => {};
+    fakePos.answer('shift.close', () => new Promise((resolve) => (release = resolve)));
+    // Not closing: ignored.
+    fakePos.emit('shift.reconcileProgress', { shiftId: 7, checked: 1, total: 3 });
+    expect(store.close.progress).toBeNull();
+    store.startClose();
+    store.close.totalText = '92.50';
+    await store.confirmCount();
+    const closing = store.submitClose();
+    expect(store.close.step).toBe('closing');
+    expect(store.close.progress).toBeNull();
+    fakePos.emit('shift.reconcileProgress', { shiftId: 7, checked: 0, total: 300 });
+    expect(store.close.progress).toEqual({ checked: 0, total: 300 });
+    fakePos.emit('shift.reconcileProgress', { shiftId: 8, checked: 200, total: 300 }); // another till's shift
+    fakePos.emit('shift.reconcileProgress', { shiftId: 7, checked: 120, total: 300 });
+    fakePos.emit('shift.reconcileProgress', { shiftId: 7, checked: 100, total: 300 }); // late
+    expect(store.close.progress).toEqual({ checked: 120, total: 300 });
+    fakePos.emit('shift.reconcileProgress', { shiftId: 7, checked: 300, total: 300 });
+    expect(store.close.progress).toEqual({ checked: 300, total: 300 });
+    release({ ok: true, value: report({ title: 'Z', to: '2025-01-31T09:00:00.000Z', reconciliation: { matches: true, diffs: [], checked: 300 } }, { countedFen: 9_250, varianceFen: 0, counts: 1, firstCountedFen: 9_250, firstVarianceFen: 0 }) });
+    expect(await closing).toBeNull();
+    expect(store.close.progress).toBeNull();
   });
 });
 

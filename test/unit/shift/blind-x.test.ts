@@ -201,6 +201,7 @@ describe('the X report of an open shift is blind without the manager PIN', () =>
 
   it('the Z report after the close is full without any PIN, on every path', async () => {
     const { call, lastPrinted, html, shiftId } = await openTill();
+    await call('shift.count', { countedFen: 9_250 });
     const z = await call('shift.close', { countedFen: 9_250 });
     expect(z).toMatchObject({ ok: true, value: { title: 'Z', blind: false, cash: { expectedFen: 9_250, countedFen: 9_250, varianceFen: 0 } } });
     expect(await call('shift.report', { shiftId })).toEqual(z);
@@ -223,16 +224,18 @@ describe('the count is the way to the expected amount', () => {
     expect(await call('shift.count', { countedFen: 8_000, denominations: { '50': 1, '20': 1 } })).toMatchObject({ ok: false, error: { code: 'invalid_payload', issues: [{ path: 'denominations' }] } });
     expect(await call('shift.count', { countedFen: -1 })).toMatchObject({ ok: false, error: { code: 'invalid_payload', issues: [{ path: 'countedFen' }] } });
     const review = await call('shift.count', { countedFen: 8_000, denominations: { '50': 1, '20': 1, '10': 1 } });
-    expect(review).toEqual({ ok: true, value: { shiftId, countedFen: 8_000, expectedFen: 9_250, varianceFen: -1_250, thresholdFen: 1_000, needsApproval: true, openOrders: [] } });
+    expect(review).toEqual({ ok: true, value: { shiftId, countedFen: 8_000, expectedFen: 9_250, varianceFen: -1_250, thresholdFen: 1_000, needsApproval: true, counts: 1, firstCountedFen: 8_000, firstVarianceFen: -1_250, openOrders: [] } });
     // Asked again (after a "query now"): the same count is not a new one.
     await call('shift.count', { countedFen: 8_000, denominations: { '50': 1, '20': 1, '10': 1 } });
     const counted = () => r.journal.audit.entries(`shift:${shiftId}`).filter((e) => e.kind === 'shift.counted');
     expect(counted()).toHaveLength(1);
-    expect(JSON.parse(String(counted()[0]!.data))).toEqual({ cashierId: 'C07', countedFen: 8_000, denominations: { '50': 1, '20': 1, '10': 1 }, expectedFen: 9_250, varianceFen: -1_250 });
-    // A second count (recount after seeing the expected amount) is on record too.
-    expect(await call('shift.count', { countedFen: 9_250 })).toMatchObject({ ok: true, value: { varianceFen: 0, needsApproval: false } });
+    expect(JSON.parse(String(counted()[0]!.data))).toEqual({ cashierId: 'C07', countedFen: 8_000, denominations: { '50': 1, '20': 1, '10': 1 }, expectedFen: 9_250, varianceFen: -1_250, count: 1 });
+    // A second count (recount after seeing the expected amount) is on record too, and the first
+    // count's variance still needs the manager.
+    expect(await call('shift.count', { countedFen: 9_250 })).toMatchObject({ ok: true, value: { varianceFen: 0, needsApproval: true, counts: 2, firstCountedFen: 8_000, firstVarianceFen: -1_250 } });
     expect(counted().map((e) => (JSON.parse(String(e.data)) as { countedFen: number }).countedFen)).toEqual([8_000, 9_250]);
-    expect(await call('shift.close', { countedFen: 9_250 })).toMatchObject({ ok: true, value: { title: 'Z', cash: { varianceFen: 0 } } });
+    expect(await call('shift.close', { countedFen: 9_250 })).toMatchObject({ ok: false, error: { code: 'invalid_payload', issues: [{ path: 'varianceReason' }] } });
+    expect(await call('shift.close', { countedFen: 9_250, varianceReason: '先数错了' , managerPin: MANAGER_PIN })).toMatchObject({ ok: true, value: { title: 'Z', cash: { varianceFen: 0, counts: 2, firstCountedFen: 8_000, firstVarianceFen: -1_250 } } });
     expect(counted()).toHaveLength(2);
     expect(await call('shift.count', { countedFen: 0 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });

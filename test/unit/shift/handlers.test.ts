@@ -50,6 +50,7 @@ describe('shift.* and printer.* over the dispatcher', () => {
     expect(await call('printer.printReport', {})).toEqual({ ok: true, value: { jobId: 1 } });
     expect(printed().text).toContain('X 报表（当班）');
 
+    expect(await call('shift.count', { countedFen: 6_999 })).toMatchObject({ ok: true, value: { varianceFen: 0, counts: 1 } });
     const closed = await call('shift.close', { countedFen: 6_999 });
     expect(closed).toMatchObject({ ok: true, value: { title: 'Z', cash: { varianceFen: 0 }, reconciliation: { matches: true, checked: 0 } } });
     expect(await call('shift.report', { shiftId: 1 })).toEqual(closed);
@@ -72,15 +73,21 @@ describe('shift.* and printer.* over the dispatcher', () => {
     expect(await call('printer.status', {})).toMatchObject({ ok: true, value: { configured: true, online: true, paperOut: null } });
   });
 
-  it('errors the cashier must act on come back typed: no shift, open orders, variance PIN', async () => {
+  it('errors the cashier must act on come back typed: no shift, no count, open orders, variance PIN', async () => {
     const { call } = setup();
     await r.shifts.addCashier({ id: 'C07', name: '王小明', pin: '2468' }, MANAGER_PIN);
     await call('shift.signIn', { cashierId: 'C07', pin: '2468' });
     expect(await call('shift.xReport', {})).toMatchObject({ ok: false, error: { code: 'conflict', message: 'no shift is open at this till: open one first' } });
     await call('shift.open', { floatFen: 0 });
     const p = order(r.journal, { channel: 'weixin', amountFen: 100, state: 'pending', shiftId: 1 });
+    // A close with a count never submitted through shift.count: refused, the field named, no amount.
+    const uncounted = await call('shift.close', { countedFen: 0 });
+    expect(uncounted).toEqual({ ok: false, error: { code: 'conflict', message: 'countedFen: no count is recorded for shift 1 (shift.count): count again', issues: [{ path: 'countedFen', message: 'no count is recorded for shift 1 (shift.count)' }] } });
+    await call('shift.count', { countedFen: 0 });
     expect(await call('shift.close', { countedFen: 0 })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining(p) } });
     r.journal.transition(p, 'closed', { source: 'reverse' });
+    expect(await call('shift.close', { countedFen: 5_000, varianceReason: '多收' })).toMatchObject({ ok: false, error: { code: 'conflict', issues: [{ path: 'countedFen' }] } });
+    await call('shift.count', { countedFen: 5_000 });
     expect(await call('shift.close', { countedFen: 5_000, varianceReason: '多收' })).toMatchObject({ ok: false, error: { code: 'pin_required' } });
     expect(await call('shift.close', { countedFen: 5_000, varianceReason: '多收', managerPin: MANAGER_PIN })).toMatchObject({ ok: true, value: { cash: { varianceFen: 5_000 } } });
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal } from '../../../electron/journal/journal.js';
 import { ManagerPin } from '../../../electron/app/manager-pin.js';
-import { ShiftService, type ShiftServiceOptions } from '../../../electron/shift/service.js';
+import { ShiftService, type CloseInput, type ShiftServiceOptions } from '../../../electron/shift/service.js';
 import type { Fen } from '../../../shared/money.js';
 import type { AttemptState, PayChannel } from '../../../shared/payment.js';
 
@@ -91,4 +91,13 @@ export function refund(journal: Journal, outTradeNo: string, amountFen: Fen, shi
     else journal.refundTransition(r.outRefundNo, state, { source: 'refund' });
   }
   return r.outRefundNo;
+}
+
+/**
+ * The close as the screen makes it: the blind count recorded by shift.count first (the only count
+ * a close accepts), then the close with that count.
+ */
+export function countAndClose(shifts: ShiftService, input: CloseInput, opts?: Parameters<ShiftService['close']>[1]): ReturnType<ShiftService['close']> {
+  shifts.reviewCount(input.denominations === undefined ? { countedFen: input.countedFen } : { countedFen: input.countedFen, denominations: input.denominations });
+  return shifts.close(input, opts);
 }

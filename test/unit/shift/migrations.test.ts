@@ -10,7 +10,7 @@ describe('050_shifts', () => {
   it('is applied with the journal, recorded under its number', () => {
     r = rig();
     const rows = r.journal.db.prepare('SELECT version, name FROM schema_migrations WHERE version >= 50 ORDER BY version').all();
-    expect(rows).toEqual([{ version: 50, name: 'shifts' }, { version: 51, name: 'print_jobs' }]);
+    expect(rows).toEqual([{ version: 50, name: 'shifts' }, { version: 51, name: 'print_jobs' }, { version: 52, name: 'shift_counts' }]);
   });
 
   it('one open shift per terminal; closed shifts and cash moves are fixed', () => {
@@ -23,8 +23,10 @@ describe('050_shifts', () => {
     db.prepare(`INSERT INTO cash_moves (shift_id, direction, amount_fen, reason, cashier_id, at) VALUES (1, 'in', 100, 'x', 'C1', 't')`).run();
     expect(() => db.prepare('UPDATE cash_moves SET amount_fen = 1').run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM cash_moves').run()).toThrow(/append-only/);
+    // The blind count is on the row first (migration 052: a shift closes with its latest recorded count).
+    db.prepare(`UPDATE shifts SET counts = 1, first_counted_fen = 5, first_expected_fen = 4, last_counted_fen = 5, last_expected_fen = 4 WHERE id = 1`).run();
     // Closing must carry the count and the frozen report together, and variance = counted − expected.
-    expect(() => db.prepare(`UPDATE shifts SET closed_at = 't2' WHERE id = 1`).run()).toThrow(/CHECK/);
+    expect(() => db.prepare(`UPDATE shifts SET closed_at = 't2' WHERE id = 1`).run()).toThrow(/CHECK|latest recorded count/);
     expect(() => db.prepare(`UPDATE shifts SET closed_at = 't2', counted_fen = 5, expected_fen = 4, variance_fen = 0, report = '{}' WHERE id = 1`).run()).toThrow(/CHECK/);
     db.prepare(`UPDATE shifts SET closed_at = 't2', counted_fen = 5, expected_fen = 4, variance_fen = 1, report = '{}' WHERE id = 1`).run();
     expect(() => db.prepare(`UPDATE shifts SET report = '{"x":1}' WHERE id = 1`).run()).toThrow(/a closed shift never changes/);

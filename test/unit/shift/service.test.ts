@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PosError } from '../../../shared/ipc/errors.js';
 import { MAX_PIN_TRIES, PIN_LOCKOUT_MS } from '../../../electron/shift/service.js';
 import type { ShiftReport } from '../../../shared/ipc/contract.js';
-import { MANAGER_PIN, order, refund, rig } from './helpers.js';
+import { countAndClose, MANAGER_PIN, order, refund, rig } from './helpers.js';
 
 let r: ReturnType<typeof rig>;
 afterEach(() => r?.close());
@@ -140,7 +140,7 @@ describe('close', () => {
     const { shiftId } = r.shifts.open(50_000);
     order(r.journal, { channel: 'cash', amountFen: 2_000, shiftId });
     r.clock.advance(3_600_000);
-    const z = await r.shifts.close({ countedFen: 51_900, denominations: { '100': 5, '10': 1, '5': 1, '2': 2 } });
+    const z = await countAndClose(r.shifts, { countedFen: 51_900, denominations: { '100': 5, '10': 1, '5': 1, '2': 2 } });
     expect(z).toMatchObject({ title: 'Z', shiftIds: [shiftId], to: '2026-11-24T02:00:00.000Z', cash: { expectedFen: 52_000, countedFen: 51_900, varianceFen: -100 } });
     expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 0 });
     expect(r.shifts.current()).toBeNull();
@@ -165,11 +165,11 @@ describe('close', () => {
   it('a variance over the threshold needs a reason and the manager PIN', async () => {
     await signedIn({ varianceThresholdFen: () => 1_000 });
     r.shifts.open(50_000);
-    await expect(r.shifts.close({ countedFen: 48_000 })).rejects.toMatchObject({ code: 'invalid_payload', extra: { issues: [{ path: 'varianceReason', message: 'a variance of -20.00 yuan (over 10.00) needs a reason' }] } });
-    await expect(r.shifts.close({ countedFen: 48_000, varianceReason: '找错零钱' })).rejects.toMatchObject({ code: 'pin_required', message: 'managerPin: a variance of -20.00 yuan (over 10.00) needs the manager PIN' });
-    await expect(r.shifts.close({ countedFen: 48_000, varianceReason: '找错零钱', managerPin: '1111' })).rejects.toMatchObject({ code: 'pin_required', message: 'managerPin: wrong manager PIN' });
+    await expect(countAndClose(r.shifts, { countedFen: 48_000 })).rejects.toMatchObject({ code: 'invalid_payload', extra: { issues: [{ path: 'varianceReason', message: 'a variance of -20.00 yuan (over 10.00) needs a reason' }] } });
+    await expect(countAndClose(r.shifts, { countedFen: 48_000, varianceReason: '找错零钱' })).rejects.toMatchObject({ code: 'pin_required', message: 'managerPin: a variance of -20.00 yuan (over 10.00) needs the manager PIN' });
+    await expect(countAndClose(r.shifts, { countedFen: 48_000, varianceReason: '找错零钱', managerPin: '1111' })).rejects.toMatchObject({ code: 'pin_required', message: 'managerPin: wrong manager PIN' });
     expect(r.shifts.current()).not.toBeNull();
-    const z = await r.shifts.close({ countedFen: 48_000, varianceReason: '找错零钱', managerPin: MANAGER_PIN });
+    const z = await countAndClose(r.shifts, { countedFen: 48_000, varianceReason: '找错零钱', managerPin: MANAGER_PIN });
     expect(z.cash.varianceFen).toBe(-2_000);
     expect(r.shifts.store.shift(1)).toMatchObject({ managerApproved: true, varianceReason: '找错零钱', varianceFen: -2_000 });
   });
@@ -177,7 +177,7 @@ describe('close', () => {
   it('exactly at the threshold needs no PIN', async () => {
     await signedIn({ varianceThresholdFen: () => 1_000 });
     r.shifts.open(50_000);
-    expect((await r.shifts.close({ countedFen: 51_000 })).cash.varianceFen).toBe(1_000);
+    expect((await countAndClose(r.shifts, { countedFen: 51_000 })).cash.varianceFen).toBe(1_000);
   });
 
   it('cannot close while an order or a refund is not final; they are listed', async () => {
@@ -188,11 +188,11 @@ describe('close', () => {
     refund(r.journal, paid, 200, shiftId, 'processing');
     const x = r.shifts.xReport();
     expect(x.openOrders.map((o) => [o.outTradeNo, o.state])).toEqual([[p, 'pending'], [paid, 'paid']]);
-    await expect(r.shifts.close({ countedFen: 0 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`2 order(s) not final: ${p} (pending), ${paid} (paid)`) });
+    await expect(countAndClose(r.shifts, { countedFen: 0 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`2 order(s) not final: ${p} (pending), ${paid} (paid)`) });
     r.journal.transition(p, 'closed', { source: 'reverse' });
     const rf = r.journal.refundsOf(r.journal.attempt(paid)!.id)[0]!;
     r.journal.refundTransition(rf.outRefundNo, 'succeeded', { source: 'refund' });
-    const z = await r.shifts.close({ countedFen: 0 });
+    const z = await countAndClose(r.shifts, { countedFen: 0 });
     expect(z.openOrders).toEqual([]);
   });
 
@@ -201,7 +201,7 @@ describe('close', () => {
     const { shiftId } = r.shifts.open(0);
     const w = order(r.journal, { channel: 'weixin', amountFen: 100, shiftId });
     order(r.journal, { channel: 'cash', amountFen: 100, shiftId });
-    const z = await r.shifts.close({ countedFen: 100 });
+    const z = await countAndClose(r.shifts, { countedFen: 100 });
     expect(z.reconciliation).toEqual({ matches: false, checked: 0, diffs: [{ outTradeNo: w, cause: 'not_checked', journal: 'paid 1.00', gateway: 'no answer: no gateway configured' }] });
   });
 });
@@ -212,7 +212,7 @@ describe('day report (日结)', () => {
     const s1 = r.shifts.open(10_000).shiftId;
     order(r.journal, { channel: 'weixin', amountFen: 1_000, shiftId: s1 });
     order(r.journal, { channel: 'cash', amountFen: 500, shiftId: s1 });
-    await r.shifts.close({ countedFen: 10_500 });
+    await countAndClose(r.shifts, { countedFen: 10_500 });
     r.clock.advance(60_000);
     order(r.journal, { channel: 'alipay', amountFen: 2_000, shiftId: null }); // taken with no shift open
     const s2 = r.shifts.open(20_000).shiftId;
@@ -227,7 +227,7 @@ describe('day report (日结)', () => {
     expect(day.channels.find((c) => c.channel === 'alipay')).toMatchObject({ salesCount: 1, salesFen: 2_000 });
     expect(day.totalNetFen).toBe(1_000 + 500 + 2_000 + 3_000);
     expect(day.cash).toEqual({ floatFen: 30_000, salesFen: 500, refundsFen: 0, inFen: 1_000, outFen: 0, expectedFen: 31_500, countedFen: null, varianceFen: null });
-    await r.shifts.close({ countedFen: 21_000 });
+    await countAndClose(r.shifts, { countedFen: 21_000 });
     day = await r.shifts.dayReport('2026-11-24', { reconcile: 'none' });
     expect(day.cash).toMatchObject({ countedFen: 31_500, varianceFen: 0 });
     expect(day.to).not.toBeNull();
@@ -241,7 +241,7 @@ describe('day report (日结)', () => {
     await signedIn();
     const s1 = r.shifts.open(0).shiftId;
     order(r.journal, { channel: 'weixin', amountFen: 1_000, shiftId: s1 });
-    const z = await r.shifts.close({ countedFen: 0 });
+    const z = await countAndClose(r.shifts, { countedFen: 0 });
     expect(z.reconciliation!.diffs).toHaveLength(1); // no gateway: not checked
     const loose = order(r.journal, { channel: 'jd', amountFen: 700, shiftId: null });
     const day = await r.shifts.dayReport('2026-11-24');
