@@ -14,7 +14,9 @@ import { ManagerPin } from '../../../electron/app/manager-pin.js';
 import { ShiftService, type CloseInput } from '../../../electron/shift/service.js';
 import { normalizeDoc, renderDoc } from '../../../electron/printer/documents.js';
 import { decodeToPrinted } from '../../../electron/printer/decode.js';
-import type { PaymentView } from '../../../shared/ipc/contract.js';
+import { eventSchemas, type EventPayload, type PaymentView } from '../../../shared/ipc/contract.js';
+import { EventBus } from '../../../electron/app/bus.js';
+import { RECONCILE_PROGRESS_MS } from '../../../electron/shift/service.js';
 
 const TIME_SCALE = 0.01;
 const weixinCode = (suffix: string, n: number) => `13${String(n).padStart(14, '0')}${suffix}`;
@@ -28,7 +30,15 @@ async function deadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/gateway`;
 }
 
-async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number } = {}) {
+/** shift.reconcileProgress as the EventBus carries it, with the pacing clock's reading when sent. */
+type ProgressSeen = EventPayload<'shift.reconcileProgress'> & { atMs: number };
+
+async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; monotonicNow?: () => number; peek?: () => number } = {}) {
+  const bus = new EventBus();
+  const progress: ProgressSeen[] = [];
+  const clock = opts.monotonicNow ?? (() => performance.now());
+  // The pacing clock's reading when an event arrives (without moving a test's stepping clock).
+  const peek = opts.peek ?? clock;
   const sandbox = await startSandbox({ timeScale: TIME_SCALE });
   const dir = mkdtempSync(join(tmpdir(), 'pos-shift-int-'));
   const journal = Journal.open({ path: join(dir, 'journal.db'), terminalId: 'T01' });
@@ -41,6 +51,14 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number } 
     checkManagerPin: (p) => pin.check(p),
     reconcileTimeoutMs: 300,
     reconcileConcurrency: opts.reconcileConcurrency,
+    bus,
+    monotonicNow: clock,
+  });
+  bus.subscribe((event, payload) => {
+    if (event !== 'shift.reconcileProgress') return;
+    // Every event as a window gets it: valid against the contract.
+    const p = eventSchemas['shift.reconcileProgress'].parse(payload);
+    progress.push({ ...p, atMs: peek() });
   });
   const engine = new PaymentEngine({
     journal,
@@ -57,6 +75,7 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number } 
     journal,
     shifts,
     engine,
+    progress,
     /** The close as the screen makes it: the count recorded (shift.count), then the close with it. */
     countAndClose(input: CloseInput, o?: Parameters<ShiftService['close']>[1]) {
       shifts.reviewCount({ countedFen: input.countedFen });
@@ -167,6 +186,48 @@ describe('shift close reconciled with the sandbox gateway', () => {
     const all = await r.shifts.dayReport(date, { reconcile: 'all' });
     expect(all.reconciliation!.diffs.map((x) => [x.outTradeNo, x.cause])).toEqual([[a.outTradeNo, 'refunded_elsewhere']]);
     expect(all.reconciliation!.diffs.map((x) => x.outTradeNo)).not.toContain(b.outTradeNo);
+  });
+
+  it('shift.reconcileProgress on the bus: monotonic counts of the close’s gateway orders, ending at the total', async () => {
+    r = await rig({ reconcileConcurrency: 3 });
+    const { shiftId } = r.shifts.open(0);
+    const n = 15;
+    for (let i = 0; i < n; i++) await r.scan(100 + i, weixinCode('50', i));
+    r.engine.cash({ amountFen: 500, tenderedFen: 500 }); // cash: not a gateway order
+    await r.countAndClose({ countedFen: 500 });
+    const seen = r.progress;
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.every((p) => p.shiftId === shiftId && p.total === n)).toBe(true);
+    // Told at once (nothing checked yet), then only forward, and the end always.
+    expect(seen[0]).toMatchObject({ checked: 0, total: n });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.checked).toBeGreaterThanOrEqual(seen[i - 1]!.checked);
+    expect(seen.at(-1)).toMatchObject({ checked: n, total: n });
+  });
+
+  it('paced: at most one progress event per RECONCILE_PROGRESS_MS of the clock, plus the end', async () => {
+    // A clock that moves 70 ms at each reading: the pacing is checked without depending on speed.
+    let t = 0;
+    r = await rig({ reconcileConcurrency: 2, monotonicNow: () => (t += 70), peek: () => t });
+    const { shiftId } = r.shifts.open(0);
+    const n = 12;
+    for (let i = 0; i < n; i++) await r.scan(200 + i, alipayCode('51', i));
+    await r.countAndClose({ countedFen: 0 });
+    const seen = r.progress;
+    const paced = seen.slice(0, -1);
+    // Some progress between the start and the end, but fewer events than orders.
+    expect(paced.length).toBeGreaterThan(1);
+    expect(seen.length).toBeLessThan(n + 1);
+    for (let i = 1; i < paced.length; i++) expect(paced[i]!.atMs - paced[i - 1]!.atMs).toBeGreaterThanOrEqual(RECONCILE_PROGRESS_MS);
+    expect(paced.map((p) => p.checked)).toEqual([...paced.map((p) => p.checked)].sort((a, b) => a - b));
+    expect(seen.at(-1)).toEqual({ shiftId, checked: n, total: n, atMs: expect.any(Number) });
+  });
+
+  it('a shift with no gateway order: one event, 0 of 0', async () => {
+    r = await rig();
+    const { shiftId } = r.shifts.open(0);
+    r.engine.cash({ amountFen: 300, tenderedFen: 300 });
+    await r.countAndClose({ countedFen: 300 });
+    expect(r.progress.map(({ atMs: _a, ...p }) => p)).toEqual([{ shiftId, checked: 0, total: 0 }]);
   });
 
   it('gateway unreachable at close: the shift still closes, every gateway order listed as not checked', async () => {
