@@ -2,9 +2,10 @@
 // journal, the real payment engine and the embedded sandbox gateway: a new till with no cashiers →
 // the first cashier added behind the manager PIN → sign-in → a shift opened with a float → sales →
 // cash out → X report (the cashier's is BLIND: no drawer figure; the manager's PIN opens the full
-// one) → close with a BLIND count by denomination, a variance over the threshold
-// approved with the manager PIN and a reason → the Z report matching the gateway → print, CSV, PDF
-// → 日结. Then a second shift: an order still open keeps it from closing until it is settled, and
+// one) → close with a BLIND count by denomination, a variance over the threshold → a recount that
+// matches, which still needs the manager PIN and a reason (the first count is on record) → the
+// reconciling screen counting the gateway orders ("已核对 1 / 1 笔") → the Z report matching the
+// gateway, with "首次清点 ¥80.00 · 清点 2 次" → print, CSV, PDF → 日结. Then a second shift: an order still open keeps it from closing until it is settled, and
 // an amount changed in the sandbox ledger shows in the Z report with its cause.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -86,7 +87,7 @@ async function todayOfPage(page: Page): Promise<string> {
 describe('shift screens', () => {
   let page: Page;
 
-  it('first run → cashier → sign-in → float → sales → cash out → X → blind count with approved variance → Z matches the gateway → print, CSV, PDF → 日结', async () => {
+  it('first run → cashier → sign-in → float → sales → cash out → X → blind count short → recount to match, approved → Z matches the gateway and shows the first count → print, CSV, PDF → 日结', async () => {
     page = await openShiftPage();
 
     // A new till: nobody to sign in; the screen says so and offers to add the first cashier.
@@ -248,35 +249,70 @@ describe('shift screens', () => {
     await expect.poll(() => text(page, 'close-pin-error')).toBe('店长密码不正确');
     await page.getByTestId('close-pin').fill(DEFAULT_PIN);
     await screenshot(page, 'shift-close-review');
+
+    // Having seen the variance, the cashier counts again (Esc) — and it matches. The first count
+    // is on record: the count step and the review say so, and the manager is still asked.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('close-count').waitFor();
+    expect(await text(page, 'recount-note')).toBe('第 2 次清点：首次清点 ¥80.00 已记录，交班报表会显示清点了几次。');
+    await page.getByTestId('count-mode-total').check();
+    await page.getByTestId('count-total').fill('92.50');
+    await page.getByTestId('count-total').press('Enter');
+    await page.getByTestId('close-review').waitFor();
+    await expect.poll(() => text(page, 'close-variance')).toBe('¥0.00');
+    expect(await text(page, 'close-variance-word')).toBe('相符');
+    expect(await text(page, 'close-first-count')).toBe('首次清点 ¥80.00 · 清点 2 次（已记录，交班报表会显示）');
+    expect(await text(page, 'approval-text')).toBe('首次清点差额 -¥12.50 超过了 ¥10.00：重新清点后仍需店长密码和原因');
+    expect(await page.getByTestId('close-reason').inputValue()).toBe('找零时多找了');
+    await page.getByTestId('close-submit').click();
+    await expect.poll(() => text(page, 'close-pin-error')).toBe('店长密码是 4–8 位数字');
+    await screenshot(page, 'shift-close-recount');
+    // Without the screen's check, main refuses the close too: the first count's variance needs the manager.
+    const refused = await dispatch(till.app.handlers, 'shift.close', { countedFen: 9_250, varianceReason: '找零时多找了' }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'pin_required', message: expect.stringContaining('on the first count') } });
+    // And a count never submitted through shift.count is refused, naming no amount.
+    const skipped = await dispatch(till.app.handlers, 'shift.close', { countedFen: 9_000 }, ctx);
+    expect(skipped).toMatchObject({ ok: false, error: { code: 'conflict', issues: [{ path: 'countedFen' }] } });
+    expect(JSON.stringify(skipped)).not.toMatch(/92\.50|90\.00|9250|9000|2\.50/);
+    await page.getByTestId('close-pin').fill(DEFAULT_PIN);
     holdCloseAnswers();
     await page.getByTestId('close-pin').press('Enter');
-    // While main queries every gateway order again, the screen says so.
+    // While main queries every gateway order again, the screen says so and counts them.
     await page.getByTestId('closing').waitFor();
     expect(await text(page, 'closing')).toContain('正在与网关核对');
+    await expect.poll(() => text(page, 'closing-progress-text')).toBe('已核对 1 / 1 笔');
+    expect(await page.getByTestId('closing-progress').getAttribute('aria-valuenow')).toBe('1');
     await screenshot(page, 'shift-closing');
     closeGate!.release();
     closeGate = null;
 
-    // Z report: reconciled against the gateway, to the fen.
+    // Z report: reconciled against the gateway, to the fen; the first count and the 2 counts.
     await page.locator('[data-testid="shift-report"][data-title="Z"]').waitFor({ timeout: 30_000 });
     expect(await text(page, 'closed-banner')).toContain(`班次 #${shiftId} 已交班`);
     expect(await page.getByTestId('reconciliation').getAttribute('data-verdict')).toBe('match');
     expect(await text(page, 'reconciliation')).toContain('与网关核对一致，精确到分');
-    expect(await text(page, 'report-counted')).toBe('¥80.00');
-    expect(await text(page, 'report-variance')).toBe('-¥12.50');
+    expect(await text(page, 'report-counted')).toBe('¥92.50');
+    expect(await text(page, 'report-variance')).toBe('¥0.00');
+    expect(await text(page, 'report-first-count')).toBe('首次清点 ¥80.00 · 清点 2 次');
     expect(await text(page, 'report-net')).toBe('¥32.49');
     await screenshot(page, 'shift-z-report');
+    await page.getByTestId('report-first-count').scrollIntoViewIfNeeded();
+    await screenshot(page, 'shift-z-report-recount');
 
     // Print, then CSV and PDF into the till's export folder (the screen says where).
     await page.getByTestId('report-print').click();
     await expect.poll(() => text(page, 'report-printed')).toContain('已发送到打印机');
     expect(statSync(printerFile).size).toBeGreaterThan(100);
+    const printedZ = decodeToPrinted(readFileSync(printerFile)).text.split('交班报表（Z）').at(-1)!;
+    expect(printedZ).toContain('首次清点 ￥80.00 · 清点 2 次');
     await page.getByTestId('report-csv').click();
     await page.getByTestId('report-exported').waitFor();
     const csvPath = await text(page, 'report-export-path');
     expect(csvPath.startsWith(join(till.dataDir, 'exports'))).toBe(true);
     expect(csvPath.endsWith('.csv')).toBe(true);
-    expect(readFileSync(csvPath, 'utf8')).toContain('19.99');
+    const zCsv = readFileSync(csvPath, 'utf8');
+    expect(zCsv).toContain('19.99');
+    expect(zCsv).toContain('首次清点,80.00\r\n清点次数,2\r\n');
     await page.getByTestId('report-pdf').click();
     await expect.poll(() => text(page, 'report-export-path'), { timeout: 60_000 }).toMatch(/\.pdf$/);
     const pdfPath = await text(page, 'report-export-path');
