@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { percentile, type BenchLine } from './harness.js';
 import { Journal } from '../../electron/journal/journal.js';
 import { ManagerPin } from '../../electron/app/manager-pin.js';
-import { ShiftService } from '../../electron/shift/service.js';
+import { RECONCILE_PROGRESS_MS, ShiftService } from '../../electron/shift/service.js';
+import { EventBus } from '../../electron/app/bus.js';
 import { buildReport } from '../../electron/shift/report.js';
 import { rng } from '../integration/fault/prng.js';
 import { startSandbox } from '../../electron/sandbox/server.js';
@@ -84,7 +85,13 @@ export default async function (): Promise<BenchLine[]> {
   const journal = Journal.open({ path: join(dir, 'journal.db'), terminalId: 'T01', journalId: 'bench001', now });
   const pin = new ManagerPin(dir, now);
   const gateway = createGatewayClient({ gatewayUrl: sandbox.gatewayUrl, appId: sandbox.appId, signType: 'MD5', secret: sandbox.secret });
-  const shifts = new ShiftService({ journal, gateway, merchantNo: sandbox.merchantNo, checkManagerPin: (p) => pin.check(p), now });
+  // shift.reconcileProgress of the close, counted: the pacing keeps a big close from flooding the windows.
+  const bus = new EventBus();
+  let progressEvents = 0;
+  bus.subscribe((event) => {
+    if (event === 'shift.reconcileProgress') progressEvents++;
+  });
+  const shifts = new ShiftService({ journal, gateway, merchantNo: sandbox.merchantNo, checkManagerPin: (p) => pin.check(p), now, bus });
   const lines: BenchLine[] = [];
   try {
     await shifts.addCashier({ id: 'C01', name: 'bench', pin: '1234' }, '0000');
@@ -123,6 +130,9 @@ export default async function (): Promise<BenchLine[]> {
     const z = await shifts.close({ countedFen: xNow.cash.expectedFen });
     const closeMs = performance.now() - c0;
     lines.push({ name: `close + reconcile ${gatewayOrders} gateway orders with the sandbox (HTTP)`, value: closeMs, unit: 'ms', goal: 'informational (gateway-bound)', met: true });
+    // At most one per RECONCILE_PROGRESS_MS, the first at once, plus the end.
+    const progressCap = Math.floor(closeMs / RECONCILE_PROGRESS_MS) + 2;
+    lines.push({ name: `reconcile progress events for ${gatewayOrders} orders (one per ${RECONCILE_PROGRESS_MS} ms + end)`, value: progressEvents, unit: 'events', goal: `<= ${progressCap}`, met: progressEvents >= 2 && progressEvents <= progressCap });
     lines.push({ name: 'reconciliation differences on a clean ledger', value: z.reconciliation!.diffs.length, unit: 'diffs', goal: '= 0', met: z.reconciliation!.matches && z.reconciliation!.checked === gatewayOrders });
     if (!z.reconciliation!.matches) console.log(z.reconciliation!.diffs.slice(0, 5));
 

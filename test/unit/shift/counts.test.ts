@@ -140,6 +140,15 @@ describe('shift.close takes only the latest recorded count', () => {
     expect(JSON.parse(r.shifts.store.shift(1)!.denominations!)).toEqual({ '100': 1, '10': 1, '2': 1, '0.5': 1 });
   });
 
+  it('no new count while the close runs (the close stands on the latest one)', async () => {
+    const { r, shiftId } = await openShift();
+    order(r.journal, { channel: 'weixin', amountFen: 100, shiftId }); // a gateway order: the close awaits its query
+    r.shifts.reviewCount({ countedFen: 11_250 });
+    const closing = r.shifts.close({ countedFen: 11_250 });
+    expect(() => r.shifts.reviewCount({ countedFen: 11_000 })).toThrow('the shift is being closed: wait for the close to finish');
+    expect((await closing).cash).toMatchObject({ countedFen: 11_250, counts: 1 });
+  });
+
   it('a count made before the drawer changed no longer stands: count again, with no figure', async () => {
     const { r, shiftId } = await openShift();
     r.shifts.reviewCount({ countedFen: 11_250 });
