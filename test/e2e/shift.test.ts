@@ -282,6 +282,8 @@ describe('shift screens', () => {
     expect(await text(page, 'closing')).toContain('正在与网关核对');
     await expect.poll(() => text(page, 'closing-progress-text')).toBe('已核对 1 / 1 笔');
     expect(await page.getByTestId('closing-progress').getAttribute('aria-valuenow')).toBe('1');
+    expect(await page.locator('.closing-bar-fill').getAttribute('style')).toContain('width: 100%');
+    await page.waitForTimeout(400); // the bar's 0.2 s width transition, so the picture shows it full
     await screenshot(page, 'shift-closing');
     closeGate!.release();
     closeGate = null;
