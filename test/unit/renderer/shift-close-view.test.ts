@@ -20,6 +20,18 @@ const X: FullShiftReport = {
   openOrders: [], reconciliation: null,
 };
 
+/** Shift 3 open, its close started and the close panel mounted. */
+function openClosePanel() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const store = useShiftStore();
+  store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
+  store.startClose();
+  const app = createApp(ShiftClose).use(pinia);
+  app.mount('#app');
+  return { store, app };
+}
+
 async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) {
     await Promise.resolve();
@@ -55,13 +67,7 @@ beforeEach(() => {
 
 describe('the close panel', () => {
   it('count (no expected amount) → review (expected vs counted) → "正在与网关核对" while main reconciles', async () => {
-    const pinia = createPinia();
-    setActivePinia(pinia);
-    const store = useShiftStore();
-    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
-    store.startClose();
-    const app = createApp(ShiftClose).use(pinia);
-    app.mount('#app');
+    const { store, app } = openClosePanel();
     await flush();
     const root = document.querySelector('[data-testid="shift-close"]')!;
     expect(root.getAttribute('data-step')).toBe('count');
@@ -88,13 +94,7 @@ describe('the close panel', () => {
   });
 
   it('count wrong, see the variance, recount to match: the first count stays on screen and the manager is still asked', async () => {
-    const pinia = createPinia();
-    setActivePinia(pinia);
-    const store = useShiftStore();
-    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
-    store.startClose();
-    const app = createApp(ShiftClose).use(pinia);
-    app.mount('#app');
+    const { store, app } = openClosePanel();
     await flush();
     const q = (id: string) => document.querySelector(`[data-testid="${id}"]`);
     store.close.totalText = '120.00';
@@ -117,13 +117,7 @@ describe('the close panel', () => {
   });
 
   it('while main reconciles: "已核对 120 / 300 笔" and a bar, from shift.reconcileProgress', async () => {
-    const pinia = createPinia();
-    setActivePinia(pinia);
-    const store = useShiftStore();
-    store.current = { shiftId: 3, cashierId: 'c1', openedAt: X.from, closedAt: null, floatFen: 10_000 };
-    store.startClose();
-    const app = createApp(ShiftClose).use(pinia);
-    app.mount('#app');
+    const { store, app } = openClosePanel();
     store.close.totalText = '143.21';
     await store.confirmCount();
     let release: (r: IpcResultOf<'shift.close'>) => void = () => {};
