@@ -4,13 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { PosError } from '../../shared/ipc/errors.js';
+import { PIN_RULE, PIN_RULE_TEXT } from '../../shared/pin.js';
 import { writeFileAtomic } from '../settings/store.js';
 
 /** A new till's PIN until the manager sets one; the settings screen says so while it is in use. */
 export const DEFAULT_MANAGER_PIN = '0000';
 export const MAX_WRONG_PIN_TRIES = 5;
 export const PIN_LOCKOUT_MS = 60_000;
-const PIN_RULE = /^\d{4,8}$/;
 
 interface StoredPin {
   salt: string;
@@ -64,7 +64,7 @@ export class ManagerPin {
   }
 
   set(newPin: string): void {
-    if (!PIN_RULE.test(newPin)) throw new PosError('invalid_settings', 'newManagerPin: must be 4–8 digits', { issues: [{ path: 'newManagerPin', message: 'newManagerPin: must be 4–8 digits' }] });
+    if (!PIN_RULE.test(newPin)) throw new PosError('invalid_settings', `newManagerPin: ${PIN_RULE_TEXT}`, { issues: [{ path: 'newManagerPin', message: `newManagerPin: ${PIN_RULE_TEXT}` }] });
     const salt = randomBytes(16);
     writeFileAtomic(this.path, JSON.stringify({ salt: salt.toString('hex'), hash: hashPin(newPin, salt).toString('hex') }));
   }

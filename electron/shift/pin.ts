@@ -4,8 +4,9 @@
 // stops guessing at the till.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-export const PIN_RULE = /^\d{4,8}$/;
-export const PIN_RULE_TEXT = 'must be 4–8 digits';
+import { PIN_RULE, PIN_RULE_TEXT } from '../../shared/pin.js';
+
+export { PIN_RULE, PIN_RULE_TEXT };
 /** scrypt cost: N = 2^14, r = 8, p = 1 (≈ 16 MiB, tens of ms): slow to guess, quick to sign in. */
 export const SCRYPT_N = 16_384;
 export const SCRYPT_R = 8;

@@ -8,8 +8,8 @@ import { invoke } from '../api';
 import { mergeSettings, type Settings, type SettingsIssue } from '../../shared/settings';
 import type { SettingsView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
+import { PIN_RULE, PIN_RULE_TEXT } from '../../shared/pin';
 
-const PIN_RULE = /^\d{4,8}$/;
 
 export const useSettingsStore = defineStore('settings', () => {
   const view = ref<SettingsView | null>(null);
@@ -64,7 +64,7 @@ export const useSettingsStore = defineStore('settings', () => {
     const local: SettingsIssue[] = [];
     const merged = mergeSettings(view.value.values, changes());
     if (!merged.ok) local.push(...merged.issues);
-    if (newManagerPin.value !== '' && !PIN_RULE.test(newManagerPin.value)) local.push({ path: 'newManagerPin', message: 'newManagerPin: must be 4–8 digits' });
+    if (newManagerPin.value !== '' && !PIN_RULE.test(newManagerPin.value)) local.push({ path: 'newManagerPin', message: `newManagerPin: ${PIN_RULE_TEXT}` });
     setIssues(local);
     return local.length === 0;
   }

@@ -38,7 +38,9 @@ export const MAX_DENOMINATION_COUNT = 100_000;
 export const DEFAULT_VARIANCE_THRESHOLD_FEN = 1_000;
 /** Rules the main side checks too; checked here first so the field says what is wrong at once. */
 export const CASHIER_ID_RULE = /^[A-Za-z0-9_]{1,32}$/;
-export const PIN_RULE = /^\d{4,8}$/;
+import { PIN_RULE } from '../../shared/pin';
+
+export { PIN_RULE };
 export const MAX_NAME_CHARS = 32;
 export const MAX_MOVE_REASON_CHARS = 100;
 export const MAX_VARIANCE_REASON_CHARS = 200;

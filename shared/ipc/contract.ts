@@ -4,6 +4,7 @@
 // - `events`: main tells the renderer (scanner reads, payment progress…), each with a schema too.
 // Electron's ipcMain and the browser host's WebSocket both route through electron/ipc/dispatch.ts.
 import { z } from 'zod';
+import { PIN_RULE, PIN_RULE_TEXT } from '../pin.js';
 import { QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
 import type { Fen } from '../money.js';
 import type { Settings } from '../settings.js';
@@ -12,7 +13,7 @@ import type { Settings } from '../settings.js';
 const fen = z.number().int('must be a whole number of fen').safe();
 const amountFen = fen.min(1, 'must be at least 0.01 yuan').max(10_000_000_000, 'must be at most 100000000 yuan');
 const outTradeNo = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_]');
-const pin = z.string().regex(/^\d{4,8}$/, 'must be 4–8 digits');
+const pin = z.string().regex(PIN_RULE, PIN_RULE_TEXT);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date yyyy-MM-dd');
 const note = z.string().max(200, 'must be at most 200 characters');
 const saleLine = z.strictObject({

@@ -4,6 +4,7 @@ import type { PartialHandlers } from '../types.js';
 import type { Runtime } from '../../app/runtime.js';
 import { PosError } from '../../../shared/ipc/errors.js';
 import { mergeSettings, type Settings } from '../../../shared/settings.js';
+import { PIN_RULE, PIN_RULE_TEXT } from '../../../shared/pin.js';
 import type { SettingsView } from '../../../shared/ipc/contract.js';
 
 export function settingsView(rt: Pick<Runtime, 'settings' | 'pin'>): SettingsView {
@@ -26,8 +27,8 @@ export function appHandlers<T>(rt: Pick<Runtime, 'settings' | 'pin' | 'bus' | 'i
       rt.pin.check(managerPin);
       const { newManagerPin, secret, ...rest } = values as Record<string, unknown>;
       // Validate everything first; nothing is written unless all of it is valid.
-      if (newManagerPin !== undefined && !/^\d{4,8}$/.test(String(newManagerPin))) {
-        throw new PosError('invalid_settings', 'newManagerPin: must be 4–8 digits', { issues: [{ path: 'newManagerPin', message: 'newManagerPin: must be 4–8 digits' }] });
+      if (newManagerPin !== undefined && !PIN_RULE.test(String(newManagerPin))) {
+        throw new PosError('invalid_settings', `newManagerPin: ${PIN_RULE_TEXT}`, { issues: [{ path: 'newManagerPin', message: `newManagerPin: ${PIN_RULE_TEXT}` }] });
       }
       const merged = mergeSettings(rt.settings.get(), rest);
       const token = merged.ok && hooks ? hooks.beforeSave(merged.value) : undefined;
