@@ -17,9 +17,15 @@ export type PayKind = 'scan' | 'qr' | 'cash';
  *   declined  — the gateway said no and nothing was charged (PAYERROR, expired code, balance…)
  *   closed    — closed or reversed before any money moved
  *   refunded  — reversed after it was paid: the money went back (a reverse of a paid order)
- * Final states never change (refunds of a paid attempt are separate records).
+ *   paid_after_close — held as closed/declined here, but the gateway later said paid (a late
+ *               landing request, found by a callback, a query or the shift reconciliation): the
+ *               customer was charged for a sale the till gave up on, so a full refund is owed
+ *               (trade.refund, retried like every refund) until it moves on to `refunded`.
+ * Final states never change (refunds of a paid attempt are separate records), except that a
+ * final "no money" state moves on to paid_after_close when the gateway proves money moved.
  */
-export type AttemptState = 'created' | 'pending' | 'reversing' | 'paid' | 'declined' | 'closed' | 'refunded';
+export type AttemptState = 'created' | 'pending' | 'reversing' | 'paid' | 'declined' | 'closed' | 'refunded' | 'paid_after_close';
+export const ATTEMPT_STATES = ['created', 'pending', 'reversing', 'paid', 'declined', 'closed', 'refunded', 'paid_after_close'] as const satisfies readonly AttemptState[];
 export const FINAL_ATTEMPT_STATES: readonly AttemptState[] = ['paid', 'declined', 'closed', 'refunded'];
 
 export function isFinalAttemptState(state: AttemptState): boolean {
@@ -34,13 +40,19 @@ export const ATTEMPT_STATE_RANK: Record<AttemptState, number> = {
   paid: 3,
   declined: 3,
   closed: 3,
-  refunded: 3,
+  paid_after_close: 4,
+  refunded: 5,
 };
 
-/** Whether `from → to` is allowed. `paid → refunded` is the one move between final states. */
+/**
+ * Whether `from → to` is allowed. Between final states: `paid → refunded`, and
+ * `closed | declined → paid_after_close` (money moved after all); that one goes on to `refunded`.
+ */
 export function canTransition(from: AttemptState, to: AttemptState): boolean {
   if (from === to) return false;
   if (from === 'paid') return to === 'refunded';
+  if (from === 'closed' || from === 'declined') return to === 'paid_after_close';
+  if (from === 'paid_after_close') return to === 'refunded';
   if (isFinalAttemptState(from)) return false;
   if (from === 'reversing') return to === 'closed' || to === 'refunded' || to === 'paid';
   return ATTEMPT_STATE_RANK[to] > ATTEMPT_STATE_RANK[from];

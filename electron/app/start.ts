@@ -100,6 +100,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     log,
     // shift.reconcileProgress while a close queries the gateway again.
     bus,
+    // A payment that landed after the till closed it, found by the close's queries: refunded.
+    onGatewayPaid: async (outTradeNo, tradeNo) => side.engine.applyGatewayPaid(outTradeNo, tradeNo, 'reconcile'),
   });
   const printerConfig = (s: Settings) => {
     const r = printerConfigFromSettings(s);

@@ -25,6 +25,7 @@ import {
   type SaleLine,
   type SearchQuery,
   type TransitionChange,
+  type TransitionSource,
 } from '../journal/journal.js';
 import { classifyCreate, classifyPay, classifyQuery, classifyRefund, classifyReverse, type Verdict } from './classify.js';
 import { DEFAULT_PROFILE, QR_METHODS_NOT_AT_COUNTER, qrPayParams, qrUrlOf, scanPayParams, type MerchantProfile } from './params.js';
@@ -61,6 +62,15 @@ export interface EngineConfig {
   maxParallelSteps: number;
   /** Rows one reconciler sweep picks up. */
   maxSweepRows: number;
+  /**
+   * From the attempt's first request until "no such order" is believed. Before it, a not-found
+   * (query or reverse) keeps the attempt unknown: a request that got no answer may still be in
+   * flight or queued at the gateway and land later as paid. The default, 5 min, is well past the
+   * 10 s request timeout, the 45 s wait and the about 1 min a customer's payment code stays
+   * valid (a request carrying it cannot be charged much later), with room for a gateway's own
+   * retries of a slow channel.
+   */
+  notFoundHorizonMs: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -76,6 +86,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   tickMs: 1_000,
   maxParallelSteps: 4,
   maxSweepRows: 200,
+  notFoundHorizonMs: 300_000,
 };
 
 export interface EngineDeps {
@@ -300,6 +311,7 @@ export class PaymentEngine extends EventEmitter {
       }
       const v = classifyQuery(await this.call('trade.query', { merchant_no: this.profile.merchantNo, out_trade_no: outTradeNo }));
       const says = verdictState(v);
+      if (says === 'paid' && v.kind === 'paid' && this.paidAfterClose(cur, 'query', v.tradeNo)) return;
       if (says && says !== cur.state && !(cur.state === 'paid' && says === 'paid')) {
         // A final order the gateway sees differently: kept for the reconciliation, not changed.
         this.journal.note('attempt.gateway_differs', outTradeNo, { journal: cur.state, gateway: says, reason: reasonOf(v) });
@@ -379,8 +391,14 @@ export class PaymentEngine extends EventEmitter {
         this.commit(cur, 'paid', { source: 'callback', tradeNo: n.tradeNo, reason: null });
         return 'applied';
       }
+      if (cur.state === 'paid_after_close') return 'duplicate';
+      if (this.paidAfterClose(cur, 'callback', n.tradeNo)) {
+        // The refund is owed (committed); it runs on its own timer, after this answer.
+        this.armFor('attempt', n.outTradeNo);
+        return 'applied';
+      }
       // reversing: the reverse already decided goes on and will report refunded;
-      // closed/declined: the gateway says paid where we concluded no money moved: kept for reconciliation.
+      // refunded / paid_after_close: already settled or owed; kept in the audit log.
       this.journal.note(cur.state === 'reversing' ? 'callback.paid_while_reversing' : 'callback.paid_after_final', n.outTradeNo, { state: cur.state, tradeNo: n.tradeNo });
       return 'recorded';
     });
@@ -442,6 +460,7 @@ export class PaymentEngine extends EventEmitter {
         else {
           const a = this.journal.attempt(ref)!;
           if (row.action === 'reverse') await this.reverseStep(a, row);
+          else if (row.action === 'refund') await this.lateRefundStep(a, row);
           else await this.settleStep(a, row);
         }
       } catch (e) {
@@ -474,6 +493,7 @@ export class PaymentEngine extends EventEmitter {
     } else if (v.kind === 'pending' && v.tradeNo && !cur.tradeNo) {
       cur = this.journal.updateAttempt(cur.outTradeNo, { tradeNo: v.tradeNo }, 'query');
     }
+    const notFound = v.kind === 'not_found' ? this.notFound(cur, 'query') : null;
     const pastDeadline = cur.deadlineAtMs === null || this.now() >= cur.deadlineAtMs;
     if (!pastDeadline) {
       this.journal.reschedule('attempt', cur.outTradeNo, 'settle', this.now() + this.cfg.queryIntervalMs, v.kind === 'unknown' || v.kind === 'not_found' ? { error: v.reason } : null);
@@ -481,16 +501,16 @@ export class PaymentEngine extends EventEmitter {
       return;
     }
     if (!REVERSIBLE_CHANNELS.has(cur.channel)) {
-      if (v.kind === 'not_found') {
-        // Past the deadline and the gateway has no such order: the create never got there.
-        return void this.commit(cur, 'closed', { source: 'query', reason: 'the gateway has no such order: nothing was charged', reasonCode: 'not_found' });
+      if (notFound?.final) {
+        // Past the deadline and the horizon, and the gateway has no such order: the create never got there.
+        return void this.commit(cur, 'closed', { source: 'query', reason: notFound.reason, reasonCode: 'not_found' });
       }
       // Cannot be reversed: keep asking, less often, until the gateway closes it (or says paid).
       const delay = backoffMs(this.cfg.reverseBackoff, row.tries);
       if (cur.reasonCode !== 'cancelled' && cur.reasonCode !== 'expired_waiting') {
         cur = this.journal.updateAttempt(cur.outTradeNo, { reason: 'time is up here: waiting for the gateway to close the order', reasonCode: 'expired_waiting' }, 'query');
       }
-      this.journal.reschedule('attempt', cur.outTradeNo, 'settle', this.now() + delay, { error: reasonOf(v) });
+      this.journal.reschedule('attempt', cur.outTradeNo, 'settle', this.now() + delay, { error: notFound?.reason ?? reasonOf(v) });
       this.emitProgress(cur);
       return;
     }
@@ -513,9 +533,7 @@ export class PaymentEngine extends EventEmitter {
     if (!tradeNo) {
       // trade.reverse needs the gateway's trade_no: learn it (and the order's state) first.
       const q = classifyQuery(await this.call('trade.query', { merchant_no: this.profile.merchantNo, out_trade_no: a.outTradeNo }));
-      if (q.kind === 'not_found') {
-        return void this.finishReverse(a, 'closed', 'the gateway has no such order: nothing was charged', 'not_found');
-      }
+      if (q.kind === 'not_found') return this.reverseNotFound(a, row);
       if (q.kind === 'no_money' || q.kind === 'refunded') {
         return void this.finishReverse(a, q.kind === 'refunded' ? 'refunded' : 'closed', q.reason, q.kind === 'refunded' ? 'refunded' : q.code);
       }
@@ -533,7 +551,7 @@ export class PaymentEngine extends EventEmitter {
       case 'no_money':
         return void this.finishReverse(a, 'closed', 'reversed before any payment: closed', 'closed');
       case 'not_found':
-        return void this.finishReverse(a, 'closed', 'the gateway has no such order: nothing was charged', 'not_found');
+        return this.reverseNotFound(a, row);
       case 'unknown':
         return void this.backoff(a, row, r.reason);
       default: {
@@ -541,7 +559,7 @@ export class PaymentEngine extends EventEmitter {
         const q = classifyQuery(await this.call('trade.query', { merchant_no: this.profile.merchantNo, out_trade_no: a.outTradeNo }));
         if (q.kind === 'refunded') return void this.finishReverse(a, 'refunded', q.reason, 'refunded');
         if (q.kind === 'no_money') return void this.finishReverse(a, 'closed', q.reason, q.code);
-        if (q.kind === 'not_found') return void this.finishReverse(a, 'closed', 'the gateway has no such order: nothing was charged', 'not_found');
+        if (q.kind === 'not_found') return this.reverseNotFound(a, row);
         if (q.kind === 'paid' && r.kind === 'refused') {
           // The gateway will not reverse a paid order: it stands paid (refund it if needed).
           if (paidBefore) {
@@ -553,6 +571,101 @@ export class PaymentEngine extends EventEmitter {
         return void this.backoff(a, row, r.kind === 'refused' ? r.reason : 'reverse answered without a state; order still open');
       }
     }
+  }
+
+  /**
+   * "No such order" for an attempt being reversed: closed only past the not-found horizon (the
+   * pay request may still land); before it, the reverse is retried on its backoff.
+   */
+  private reverseNotFound(a: AttemptRow, row: OutboxRow): void {
+    const nf = this.notFound(a, 'reverse');
+    if (nf.final) return this.finishReverse(a, 'closed', nf.reason, 'not_found');
+    this.backoff(a, row, nf.reason);
+  }
+
+  /** Counts a not-found answer (journaled) and says whether it is final yet, in words for the journal. */
+  private notFound(a: AttemptRow, source: 'query' | 'reverse'): { final: boolean; reason: string } {
+    const checks = this.journal.countNotFound(a.outTradeNo, source);
+    const overMs = Math.max(0, this.now() - Date.parse(a.createdAt));
+    const overS = Math.round(overMs / 1000);
+    if (overMs >= this.cfg.notFoundHorizonMs) return { final: true, reason: `closed: not found after ${checks} checks over ${overS} s` };
+    return { final: false, reason: `not found yet (check ${checks}, ${overS} s): the request may still land; believed after ${Math.round(this.cfg.notFoundHorizonMs / 1000)} s` };
+  }
+
+  /**
+   * The gateway says paid for an attempt this till holds as closed or declined (a late landing):
+   * it moves to paid_after_close, which owes a full refund, and the refund step starts now.
+   * Returns false when the attempt is in no such state (nothing changed).
+   */
+  private paidAfterClose(cur: AttemptRow, source: TransitionSource, tradeNo: string | null): boolean {
+    if (cur.state !== 'closed' && cur.state !== 'declined') return false;
+    this.commit(cur, 'paid_after_close', {
+      source,
+      tradeNo,
+      reason: `paid at the gateway after the till ${cur.state === 'closed' ? 'closed' : 'declined'} it: refunding the customer in full`,
+      reasonCode: 'paid_after_close',
+      next: { action: 'refund', dueAtMs: this.now() },
+    });
+    this.log(`${cur.outTradeNo}: paid after ${cur.state} (${source}); full refund owed`);
+    return true;
+  }
+
+  /**
+   * The full refund owed by a paid_after_close attempt, retried on the refund backoff until it is
+   * done: trade.reverse for WeChat/Alipay (a reverse of a paid order gives the money back, as the
+   * till's own reverses do), trade.refund with one out_refund_no for the other channels.
+   */
+  private async lateRefundStep(a: AttemptRow, row: OutboxRow): Promise<void> {
+    if (a.state !== 'paid_after_close') return void this.journal.closeOwedWork('attempt', a.outTradeNo, `late refund owed by a ${a.state} attempt`);
+    const error = REVERSIBLE_CHANNELS.has(a.channel) ? await this.lateReverse(a) : await this.lateRefund(a);
+    const cur = this.journal.attempt(a.outTradeNo)!;
+    if (error === null) return;
+    this.journal.reschedule('attempt', a.outTradeNo, 'refund', this.now() + backoffMs(this.cfg.refundBackoff, row.tries), { error });
+    this.emitProgress(cur);
+  }
+
+  /** trade.reverse of a late payment; null when it moved to refunded, else what stands in the way. */
+  private async lateReverse(a: AttemptRow): Promise<string | null> {
+    let tradeNo = a.tradeNo;
+    if (!tradeNo) {
+      const q = classifyQuery(await this.call('trade.query', { merchant_no: this.profile.merchantNo, out_trade_no: a.outTradeNo }));
+      tradeNo = tradeNoOf(q);
+      if (!tradeNo) return `no trade_no to reverse yet: ${reasonOf(q)}`;
+      a = this.journal.updateAttempt(a.outTradeNo, { tradeNo }, 'reverse');
+    }
+    const r = classifyReverse(await this.call('trade.reverse', { out_trade_no: a.outTradeNo, trade_no: tradeNo }));
+    this.log(`late reverse ${a.outTradeNo}: ${r.kind}`);
+    if (r.kind !== 'refunded') return `reverse: ${reasonOf(r)}`;
+    this.commit(a, 'refunded', { source: 'reverse', reason: 'paid after close; reversed: the money went back to the customer', reasonCode: 'refunded_after_close' });
+    return null;
+  }
+
+  /** trade.refund of the whole amount of a late payment (channels without trade.reverse). */
+  private async lateRefund(a: AttemptRow): Promise<string | null> {
+    const outRefundNo = this.journal.lateRefundNumber(a.outTradeNo);
+    const params =
+      a.channel === 'unionpay'
+        ? { out_trade_no: a.outTradeNo, out_refund_no: outRefundNo, refund_reason: 'paid after the till closed the order' }
+        : { out_trade_no: a.outTradeNo, out_refund_no: outRefundNo, refund_fee: a.amountFen };
+    const v = classifyRefund(await this.call('trade.refund', params));
+    this.log(`late refund ${outRefundNo} of ${a.outTradeNo}: ${v.kind}`);
+    if (v.kind === 'succeeded') {
+      this.commit(a, 'refunded', { source: 'refund', reason: `paid after close; refunded in full (${outRefundNo})`, reasonCode: 'refunded_after_close' });
+      return null;
+    }
+    // processing, failed (e.g. the merchant's balance is short) or no answer: still owed, same number.
+    return v.kind === 'unknown' ? v.reason : `refund ${outRefundNo} ${v.kind}: ${v.answer}`;
+  }
+
+  /**
+   * A reconciliation (or any reader of the gateway) found this order paid at the gateway: an
+   * attempt held as closed/declined moves to paid_after_close and its refund starts.
+   */
+  async applyGatewayPaid(outTradeNo: string, tradeNo: string | null, source: TransitionSource): Promise<boolean> {
+    if (!this.journal.attempt(outTradeNo)) return false;
+    const moved = await this.withLock(outTradeNo, async () => this.paidAfterClose(this.journal.attempt(outTradeNo)!, source, tradeNo));
+    if (moved) this.armFor('attempt', outTradeNo);
+    return moved;
   }
 
   private finishReverse(a: AttemptRow, to: 'closed' | 'refunded', reason: string, code: string | null): void {

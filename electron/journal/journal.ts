@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { checkAmountFen, isFen, sumFen, type Fen } from '../../shared/money.js';
 import {
   ATTEMPT_STATE_RANK,
+  ATTEMPT_STATES,
   canTransition,
   isFinalAttemptState,
   PAY_CHANNELS,
@@ -51,7 +52,6 @@ export const MAX_SALE_LINES = 500;
 /** Most rows one search returns. */
 export const MAX_SEARCH_ROWS = 500;
 
-const ATTEMPT_STATES: readonly AttemptState[] = ['created', 'pending', 'reversing', 'paid', 'declined', 'closed', 'refunded'];
 const REFUND_STATES: readonly RefundState[] = ['created', 'processing', 'succeeded', 'failed'];
 const PAY_KINDS: readonly PayKind[] = ['scan', 'qr', 'cash'];
 const OPEN_REFUND_STATES: readonly RefundState[] = ['created', 'processing'];
@@ -105,7 +105,7 @@ export interface TransitionChange {
   qrUrl?: string | null;
   deadlineAtMs?: number | null;
   /** Required for a non-final target: the owed call and when it is due. */
-  next?: { action: 'settle' | 'reverse'; dueAtMs: number };
+  next?: { action: OutboxAction; dueAtMs: number };
   /** Required when the target is `reversing`. */
   reversalWhy?: ReversalWhy;
 }
@@ -394,8 +394,8 @@ export class Journal {
     return back;
   }
 
-  /** `{terminal}_{journal}_{P|R}{id}`: unique per merchant, ≤ 64 of [A-Za-z0-9_], made once. */
-  private orderNumber(letter: 'P' | 'R', id: number): string {
+  /** `{terminal}_{journal}_{P|R|L}{id}` (L: the refund of a payment that landed after close): unique per merchant, ≤ 64 of [A-Za-z0-9_], made once. */
+  private orderNumber(letter: 'P' | 'R' | 'L', id: number): string {
     const no = `${this.terminalId.replace(/-/g, '_')}_${this.journalId}_${letter}${id}`;
     invariant(/^[A-Za-z0-9_]{1,64}$/.test(no), `order number ${no} breaks the wire rule`);
     return no;
@@ -489,6 +489,32 @@ export class Journal {
         return checkedAttempt(this.s.attempt.get(outTradeNo) as AttemptRow)!;
       })
       .immediate();
+  }
+
+  /**
+   * Counts one "no such order" answer for a non-final attempt (with its audit entry) and returns
+   * how many it has had: a not-found is final only after a horizon (the engine decides), and the
+   * close then says after how many checks.
+   */
+  countNotFound(outTradeNo: string, source: TransitionSource): number {
+    return this.db
+      .transaction(() => {
+        const n = this.db.prepare(`UPDATE attempts SET not_found_checks = not_found_checks + 1 WHERE out_trade_no = ? RETURNING not_found_checks`).pluck().get(outTradeNo) as number | undefined;
+        invariant(n !== undefined, `attempt ${outTradeNo} does not exist`);
+        this.audit.append({ at: isoOf(this.now()), kind: 'attempt.not_found', subject: outTradeNo, data: { checks: n, source } });
+        return n;
+      })
+      .immediate();
+  }
+
+  /**
+   * The out_refund_no of the full refund owed by a paid_after_close attempt: made from the
+   * attempt's id, so every retry (and every restart) sends the same number.
+   */
+  lateRefundNumber(outTradeNo: string): string {
+    const a = checkedAttempt(this.s.attempt.get(outTradeNo) as AttemptRow | undefined);
+    invariant(a, `attempt ${outTradeNo} does not exist`);
+    return this.orderNumber('L', a.id);
   }
 
   /** Records a fact worth keeping that changes no state (a callback for a final order, a mismatch…). */
@@ -778,7 +804,7 @@ export class Journal {
   checkInvariants(): string[] {
     const problems: string[] = [];
     const q = (sql: string) => this.db.prepare(sql).all() as Record<string, unknown>[];
-    for (const r of q(`SELECT a.out_trade_no AS no, a.state FROM attempts a WHERE a.state IN ('created','pending','reversing')
+    for (const r of q(`SELECT a.out_trade_no AS no, a.state FROM attempts a WHERE a.state IN ('created','pending','reversing','paid_after_close')
         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject = 'attempt' AND o.ref = a.out_trade_no AND o.closed_at IS NULL)`)) {
       problems.push(`attempt ${String(r.no)} is ${String(r.state)} but nothing is owed for it`);
     }

@@ -3,7 +3,7 @@ import type { Fen } from '../../shared/money.js';
 import type { AttemptState, PayChannel, PayKind, RefundState } from '../../shared/payment.js';
 
 /** What caused a state change; kept in the transition log and the audit log. */
-export type TransitionSource = 'scan' | 'create' | 'query' | 'reverse' | 'callback' | 'cancel' | 'recover' | 'cash' | 'refund' | 'manager';
+export type TransitionSource = 'scan' | 'create' | 'query' | 'reverse' | 'callback' | 'cancel' | 'recover' | 'cash' | 'refund' | 'manager' | 'reconcile';
 export type OutboxAction = 'settle' | 'reverse' | 'refund';
 export type ReversalWhy = 'deadline' | 'cancel' | 'manager' | 'unclear';
 export type ReversalResult = 'closed' | 'refunded' | 'paid';

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { formatYuan, type Fen } from '../../shared/money.js';
 import { maskCode } from '../../shared/paycode.js';
-import { PAY_CHANNELS, type AttemptState, type PayChannel } from '../../shared/payment.js';
+import { ATTEMPT_STATES, PAY_CHANNELS, type AttemptState, type PayChannel } from '../../shared/payment.js';
 import type { ReconcileDiff, ShiftReport } from '../../shared/ipc/contract.js';
 import { DEFAULT_DRAWER_PULSE, EscPosWriter, type DrawerPulse } from './escpos.js';
 import { PAPER_COLUMNS, cells, leftRight, ruleLine, textColumns, wrapColumns, type PaperWidth } from './layout.js';
@@ -70,7 +70,7 @@ const orderRowSchema = z.object({
   method: z.string(),
   amountFen: fen,
   refundedFen: fen,
-  state: z.enum(['created', 'pending', 'reversing', 'paid', 'declined', 'closed', 'refunded']),
+  state: z.enum(ATTEMPT_STATES),
   tradeNo: z.string().nullable(),
   createdAt: z.string(),
 });
@@ -339,8 +339,8 @@ export const DIFF_CAUSE_NAMES: Record<Locale, Record<ReconcileDiff['cause'], str
 };
 
 export const ORDER_STATE_NAMES: Record<Locale, Record<AttemptState, string>> = {
-  'zh-CN': { created: '已创建', pending: '待确认', reversing: '撤销中', paid: '已支付', declined: '已拒绝', closed: '已关闭', refunded: '已撤销退款' },
-  en: { created: 'created', pending: 'pending', reversing: 'reversing', paid: 'paid', declined: 'declined', closed: 'closed', refunded: 'reversed' },
+  'zh-CN': { created: '已创建', pending: '待确认', reversing: '撤销中', paid: '已支付', declined: '已拒绝', closed: '已关闭', refunded: '已撤销退款', paid_after_close: '关闭后到账，待退款' },
+  en: { created: 'created', pending: 'pending', reversing: 'reversing', paid: 'paid', declined: 'declined', closed: 'closed', refunded: 'reversed', paid_after_close: 'paid after close, refund owed' },
 };
 
 const REFUND_STATE_NAMES: Record<Locale, Record<RefundSlipData['state'], string>> = {

@@ -24,7 +24,7 @@ import type { SandboxClock } from './clock.js';
 import type { ClosedBy, Ledger, LedgerOrder, OrderKind, Scenario } from './ledger.js';
 import type { Notifier } from './notifier.js';
 import { answer, type Answer, type RequestFields } from './protocol.js';
-import { CUSTOMER_DECISION_MS, FAILING_ACCOUNT_SUFFIX, QR_ORDER_TTL_MS, SLOW_ANSWER_MS, scenarioOf } from './scenarios.js';
+import { CUSTOMER_DECISION_MS, FAILING_ACCOUNT_SUFFIX, LATE_LANDING_MS, QR_ORDER_TTL_MS, SLOW_ANSWER_MS, scenarioOf } from './scenarios.js';
 
 export type SandboxChannel = 'weixin' | 'alipay' | 'qq' | 'jd' | 'unionpay';
 export type UnionpayProduct = 'gateway' | 'wap' | 'withdraw';
@@ -49,6 +49,8 @@ export interface HandleResult {
   signer: Signer | null;
   /** Real ms to hold the answer (the slow scenario). */
   delayMs: number;
+  /** After the hold, drop the connection instead of answering (the late-landing scenario). */
+  dropAnswer?: boolean;
 }
 
 export interface CoreOptions {
@@ -109,10 +111,10 @@ export class GatewayCore {
       return done(answer(STATUS.INVALID_PARAM, 'content: must be a JSON object string'), signer);
     }
     const a = this.dispatch(method, content as Record<string, unknown>, signType);
-    return done(a.answer, signer, a.delayMs ?? 0);
+    return { ...done(a.answer, signer, a.delayMs ?? 0), ...(a.dropAnswer ? { dropAnswer: true } : {}) };
   }
 
-  private dispatch(method: MethodName, content: Record<string, unknown>, signType: 'MD5' | 'RSA'): { answer: Answer; delayMs?: number } {
+  private dispatch(method: MethodName, content: Record<string, unknown>, signType: 'MD5' | 'RSA'): { answer: Answer; delayMs?: number; dropAnswer?: boolean } {
     const m = this.o.merchant;
     const spec = methodSpec(method);
     if (m.tradingClosed) return { answer: answer(STATUS.MERCHANT_TRADING_CLOSED) };
@@ -167,6 +169,7 @@ export class GatewayCore {
 
   /** Applies every due scenario (timers do this too; tests call it before reading the ledger). */
   resolveDue(): void {
+    this.landDue();
     for (const o of this.o.ledger.duePending(this.o.clock.nowMs())) this.resolve(o);
   }
 
@@ -264,10 +267,54 @@ export class GatewayCore {
     return made;
   }
 
-  private scanPay(spec: MethodSpec, variant: VariantSpec, p: Record<string, unknown>, signType: 'MD5' | 'RSA'): { answer: Answer; delayMs?: number } {
+  // ------------------------------------------------------------ late landings (suffix 07)
+  /** Requests of the late scenario not yet recorded: they land as paid at their due time. */
+  private readonly landings: { dueAtMs: number; land: () => void }[] = [];
+
+  /** Records every late landing that is due (its timer does this too). */
+  landDue(): void {
+    const now = this.o.clock.nowMs();
+    for (let i = this.landings.length - 1; i >= 0; i--) {
+      const l = this.landings[i]!;
+      if (l.dueAtMs > now) continue;
+      this.landings.splice(i, 1);
+      l.land();
+    }
+  }
+
+  /** Late landings still to come (a test waits for none before checking the ledger). */
+  pendingLandings(): number {
+    return this.landings.length;
+  }
+
+  private landLater(spec: MethodSpec, p: Record<string, unknown>, signType: 'MD5' | 'RSA'): void {
+    const delayMs = this.o.clock.realMs(LATE_LANDING_MS);
+    const land = () => {
+      if (this.closed) return;
+      const o = this.newOrder(spec, p, signType, 'scan', 'late', 'paid', null, null);
+      if (!o) return;
+      this.o.log?.(`scan ${spec.name} ${o.outTradeNo} landed late: paid`);
+      this.o.notifier.start(o);
+    };
+    this.landings.push({ dueAtMs: this.o.clock.nowMs() + delayMs, land });
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.landDue();
+    }, delayMs + 1);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private scanPay(spec: MethodSpec, variant: VariantSpec, p: Record<string, unknown>, signType: 'MD5' | 'RSA'): { answer: Answer; delayMs?: number; dropAnswer?: boolean } {
     const code = String(p['auth_code']);
     const scenario = scenarioOf(code);
     if (scenario === 'expired') return { answer: answer(STATUS.INVALID_PARAM, 'auth_code: 支付码已过期或已使用 (payment code expired or already used)') };
+    if (scenario === 'late') {
+      // The request reached the gateway but is recorded only later; its answer never comes back
+      // (held past any client's timeout, then the connection is dropped).
+      this.landLater(spec, p, signType);
+      return { answer: answer(STATUS.SYSTEM_ERROR), delayMs: this.o.clock.realMs(SLOW_ANSWER_MS), dropAnswer: true };
+    }
     const now = this.o.clock.nowMs();
     const pending = scenario === 'confirm' || scenario === 'cancel';
     const state = pending ? 'pending' : scenario === 'decline' ? 'declined' : 'paid';

@@ -19,7 +19,7 @@ export type SandboxOrderState = 'pending' | 'paid' | 'declined' | 'closed' | 're
 export type OrderKind = 'scan' | 'qr' | 'link' | 'jsapi';
 export type ClosedBy = 'reverse' | 'cancel' | 'expire' | 'scenario' | 'injected';
 /** What the simulated customer does (wire.md scenario table; see scenarios.ts). */
-export type Scenario = 'instant' | 'confirm' | 'cancel' | 'decline' | 'slow' | 'system_error' | 'wallet';
+export type Scenario = 'instant' | 'confirm' | 'cancel' | 'decline' | 'slow' | 'system_error' | 'late' | 'wallet';
 export type WithdrawVia = 'merchant' | 'unionpay';
 export type WithdrawalState = 'processing' | 'paid' | 'failed';
 

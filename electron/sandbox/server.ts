@@ -195,7 +195,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       if (r.delayMs <= 0) return sendJson(res, text);
       const t = setTimeout(() => {
         heldAnswers.delete(t);
-        if (!res.destroyed) sendJson(res, text);
+        if (res.destroyed) return;
+        if (r.dropAnswer) res.destroy();
+        else sendJson(res, text);
       }, r.delayMs);
       heldAnswers.add(t);
       return;

@@ -69,7 +69,8 @@ export function compareOrder(o: JournalOrder, a: QueryAnswer): ReconcileDiff[] {
   const out: ReconcileDiff[] = [];
   if (thereMoney && !hereMoney) out.push(diff('paid_at_gateway_not_here'));
   else if (hereMoney && !thereMoney) out.push(diff('state_differs'));
-  else if (o.state === 'refunded' && a.state === 'paid') out.push(diff('state_differs'));
+  // Refunded here in full (a payment that landed after close, refunded by trade.refund): the gateway keeps it paid with a refund status.
+  else if (o.state === 'refunded' && a.state === 'paid' && !REFUND_SIGNALS.has(a.tradeStatus)) out.push(diff('state_differs'));
   else if (!hereMoney && !thereMoney && (a.state === 'pending' || a.state === 'created' || a.state === 'reversing')) {
     // Final here, still open there: the customer could still pay it.
     out.push(diff('state_differs'));
@@ -96,6 +97,12 @@ export interface ReconcileOptions {
   concurrency?: number;
   timeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Told of every order the gateway has as paid that the journal holds as closed or declined
+   * (a payment that landed after the till gave up): the engine moves it to paid_after_close and
+   * refunds it. The difference is still listed.
+   */
+  onGatewayPaid?: (outTradeNo: string, tradeNo: string | null) => Promise<unknown>;
 }
 
 /** trade.query of one order, with the UnionPay variant (no merchant_no) for UnionPay orders. */
@@ -154,10 +161,14 @@ export async function reconcileOrders(gateway: GatewayClient | null, orders: rea
   }
   const diffs: ReconcileDiff[] = [];
   let unchecked = 0;
-  orders.forEach((order, i) => {
+  for (let i = 0; i < total; i++) {
+    const order = orders[i]!;
     const a = answers[i]!;
     if (a.kind === 'failed') unchecked++;
     diffs.push(...compareOrder(order, a));
-  });
+    if (o.onGatewayPaid && a.kind === 'found' && a.state === 'paid' && (order.state === 'closed' || order.state === 'declined')) {
+      await o.onGatewayPaid(order.outTradeNo, a.tradeNo);
+    }
+  }
   return { checked: total - unchecked, diffs, unchecked };
 }

@@ -103,6 +103,8 @@ export interface ShiftServiceOptions {
   reconcileTimeoutMs?: number;
   /** Where shift.reconcileProgress goes (the app's EventBus); none: not sent. */
   bus?: Pick<EventBus, 'emit'>;
+  /** An order paid at the gateway but closed/declined here (see reconcile.ts): the engine refunds it. */
+  onGatewayPaid?: (outTradeNo: string, tradeNo: string | null) => Promise<unknown>;
   /** A monotonic clock in ms for the RECONCILE_PROGRESS_MS pacing (default performance.now). */
   monotonicNow?: () => number;
 }
@@ -614,6 +616,7 @@ export class ShiftService {
       concurrency: this.o.reconcileConcurrency,
       timeoutMs: this.o.reconcileTimeoutMs,
       onProgress,
+      ...(this.o.onGatewayPaid ? { onGatewayPaid: this.o.onGatewayPaid } : {}),
     });
   }
 

@@ -295,8 +295,9 @@ export class ShiftStore {
   }
 
   /**
-   * Orders of the scope that are not final, and paid orders with a refund still open (their money
-   * is not settled either). At most MAX_OPEN_ORDERS_LISTED, oldest first.
+   * Orders of the scope that are not final, paid orders with a refund still open, and payments that
+   * landed after the till closed them (paid_after_close: their full refund is owed) — the money of
+   * none of them is settled. At most MAX_OPEN_ORDERS_LISTED, oldest first.
    */
   openOrders(scope: Scope): OrderRow[] {
     const out = new Map<string, OrderRow>();
@@ -308,6 +309,9 @@ export class ShiftStore {
       rows.push(
         ...(this.db
           .prepare(`SELECT ${cols} FROM attempts a INDEXED BY attempts_open WHERE a.state IN ('created','pending','reversing') AND ${part.sql} LIMIT ?`)
+          .all(...part.args, MAX_OPEN_ORDERS_LISTED) as (OrderRow & { attemptId: number })[]),
+        ...(this.db
+          .prepare(`SELECT ${cols} FROM attempts a INDEXED BY attempts_paid_after_close WHERE a.state = 'paid_after_close' AND ${part.sql} LIMIT ?`)
           .all(...part.args, MAX_OPEN_ORDERS_LISTED) as (OrderRow & { attemptId: number })[]),
       );
     }

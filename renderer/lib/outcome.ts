@@ -21,7 +21,9 @@ export type Outcome =
   /** Closed or reversed before any money moved. */
   | 'closed'
   /** Reversed after it was paid: the money went back to the customer. */
-  | 'refunded';
+  | 'refunded'
+  /** Closed here, but the payment landed at the gateway later: the till is refunding it in full. */
+  | 'paid_after_close';
 
 /** The gateway said "pending" (the engine's reasonCode 'waiting'; USERPAYING / WAIT_BUYER_PAY). */
 const CONFIRMING = /^waiting$|USERPAYING|WAIT_BUYER_PAY/;
@@ -49,12 +51,12 @@ export function isWaiting(outcome: Outcome): boolean {
 
 /**
  * Which of two views of the same attempt to keep: events and call answers can arrive out of order,
- * and a state never moves back (a final state never changes, except paid → refunded).
+ * and a state never moves back (a final state never changes, except paid → refunded and closed/declined → paid_after_close → refunded).
  */
 export function newerView(current: PaymentView | null, next: PaymentView): PaymentView {
   if (!current || current.outTradeNo !== next.outTradeNo) return next;
   if (current.state === next.state) return next.updatedAt >= current.updatedAt ? next : current;
-  if (isFinalAttemptState(current.state)) return current.state === 'paid' && next.state === 'refunded' ? next : current;
+  if (isFinalAttemptState(current.state)) return rank(next.state) > rank(current.state) ? next : current;
   return rank(next.state) >= rank(current.state) ? next : current;
 }
 

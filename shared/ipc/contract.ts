@@ -5,7 +5,7 @@
 // Electron's ipcMain and the browser host's WebSocket both route through electron/ipc/dispatch.ts.
 import { z } from 'zod';
 import { PIN_RULE, PIN_RULE_TEXT } from '../pin.js';
-import { QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
+import { ATTEMPT_STATES, QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
 import type { Fen } from '../money.js';
 import type { Settings } from '../settings.js';
 
@@ -83,7 +83,7 @@ export const invokeSchemas = {
   'orders.search': z.strictObject({
     from: isoDate.optional(),
     to: isoDate.optional(),
-    state: z.enum(['created', 'pending', 'reversing', 'paid', 'declined', 'closed', 'refunded']).optional(),
+    state: z.enum(ATTEMPT_STATES).optional(),
     channel: z.enum(PAY_CHANNELS).optional(),
     outTradeNo: z.string().max(64).optional(),
     limit: z.number().int().min(1).max(500).default(50),

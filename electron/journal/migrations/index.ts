@@ -7,11 +7,12 @@ import { migration as m001 } from './001_payments.js';
 import { migration as m002 } from './002_owed_work.js';
 import { migration as m003 } from './003_audit_log.js';
 import { migration as m004 } from './004_withdrawals.js';
+import { migration as m005 } from './005_paid_after_close.js';
 import { migration as m050 } from './050_shifts.js';
 import { migration as m051 } from './051_print_jobs.js';
 import { migration as m052 } from './052_shift_counts.js';
 
-const JOURNAL_ROOM: readonly Migration[] = [m001, m002, m003, m004];
+const JOURNAL_ROOM: readonly Migration[] = [m001, m002, m003, m004, m005];
 
 // 050–099: shift / printer room.
 const SHIFT_ROOM: readonly Migration[] = [m050, m051, m052];

@@ -223,9 +223,71 @@ describe('refunds, reverse, cash', () => {
   });
 });
 
+describe('a payment that lands after the till gave up (issue 14)', () => {
+  it('07: "not found" while reversing is not final; the late payment is reversed, never closed', async () => {
+    // Landing at 1.8 s (60 sandbox s), after the 0.6 s wait; the horizon (4 s) is past the landing.
+    const r = await rigged({ config: { payDeadlineMs: 600, notFoundHorizonMs: 4_000 } });
+    const states: string[] = [];
+    const v = await r.engine.startScan({ amountFen: 4321, authCode: weixinCode('07') });
+    r.engine.on('progress', (p) => {
+      if (p.outTradeNo === v.outTradeNo) states.push(p.state);
+    });
+    expect(v.state).toBe('pending');
+    const done = await r.waitFor(v.outTradeNo, isFinal, 10_000);
+    expect(done).toMatchObject({ state: 'refunded' });
+    expect(states).not.toContain('closed');
+    expect(r.sandbox.ledger.order(v.outTradeNo)).toMatchObject({ state: 'refunded', netFen: 0 });
+    // It was told "no such order" at least once before the landing, and kept going.
+    expect(r.journal.audit.entries().filter((e) => e.kind === 'attempt.not_found' && e.subject === v.outTradeNo).length).toBeGreaterThan(0);
+  });
+
+  it('past the horizon it closes "not found after N checks over T s"; a later query finding it paid owes and makes a full refund', async () => {
+    const r = await rigged({ config: { payDeadlineMs: 300, notFoundHorizonMs: 600 } });
+    const v = await r.engine.startScan({ amountFen: 1234, authCode: alipayCode('07') });
+    const closed = await r.waitFor(v.outTradeNo, isFinal, 10_000);
+    expect(closed).toMatchObject({ state: 'closed', reasonCode: 'not_found', reason: expect.stringMatching(/^closed: not found after \d+ checks over \d+ s$/) });
+    expect(r.sandbox.ledger.order(v.outTradeNo)).toBeNull();
+    await until(() => r.sandbox.ledger.order(v.outTradeNo) !== null);
+    expect(r.sandbox.ledger.order(v.outTradeNo)).toMatchObject({ state: 'paid', amountFen: 1234 });
+    const seen: string[] = [];
+    r.engine.on('progress', (p) => p.outTradeNo === v.outTradeNo && seen.push(p.state));
+    await r.engine.queryNow(v.outTradeNo);
+    const done = await r.waitFor(v.outTradeNo, isFinal);
+    expect(seen[0]).toBe('paid_after_close');
+    expect(done).toMatchObject({ state: 'refunded', reasonCode: 'refunded_after_close' });
+    expect(r.journal.timeline(r.journal.attempt(v.outTradeNo)!.id).map((t) => t.toState)).toEqual(['created', 'pending', 'reversing', 'closed', 'paid_after_close', 'refunded']);
+    expect(r.sandbox.ledger.order(v.outTradeNo)).toMatchObject({ state: 'refunded', netFen: 0 });
+  });
+
+  it('a verified callback of an order held as closed is applied as paid_after_close, and refunded', async () => {
+    const r = await rigged({ config: { payDeadlineMs: 300, notFoundHorizonMs: 600 } });
+    const v = await r.engine.startScan({ amountFen: 999, authCode: weixinCode('07') });
+    await r.waitFor(v.outTradeNo, isFinal, 10_000);
+    await until(() => r.sandbox.ledger.order(v.outTradeNo) !== null);
+    const o = r.sandbox.ledger.order(v.outTradeNo)!;
+    const notice = { outTradeNo: v.outTradeNo, tradeNo: o.tradeNo, totalFen: 999, tradeStatus: 'SUCCESS', payTime: null };
+    expect(await r.engine.applyPaidNotice(notice)).toBe('applied');
+    expect(r.journal.attempt(v.outTradeNo)!.state).toBe('paid_after_close'); // committed before the answer
+    expect(await r.engine.applyPaidNotice(notice)).toBe('duplicate');
+    expect(r.journal.openWork().map((w) => [w.ref, w.action])).toEqual([[v.outTradeNo, 'refund']]);
+    const done = await r.waitFor(v.outTradeNo, isFinal);
+    expect(done.state).toBe('refunded');
+    expect(r.sandbox.ledger.order(v.outTradeNo)).toMatchObject({ state: 'refunded', netFen: 0 });
+  });
+});
+
+async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
 describe('recovery and offline', () => {
   it('settles at start what a crash left: never sent → closed; sent and paid → paid', async () => {
-    const r = await rigged({ config: { payDeadlineMs: 0 } });
+    // The lost row is taken to be older than the not-found horizon (a crash long ago).
+    const r = await rigged({ config: { payDeadlineMs: 0, notFoundHorizonMs: 0 } });
     // Crash after the journal write, before the request left:
     const lost = r.journal.createAttempt({ kind: 'scan', channel: 'weixin', method: 'weixin.scan_qr_code_pay', amountFen: 100, deadlineAtMs: 0, settleDueAtMs: 0 });
     // Crash after the gateway charged, before the answer was journaled:

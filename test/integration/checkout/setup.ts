@@ -24,6 +24,8 @@ export const FAST: Partial<EngineConfig> = {
   reconcileIntervalMs: 100,
   probeIntervalMs: 50,
   tickMs: 0,
+  // Scaled down like the rest; a test of a late landing sets its own.
+  notFoundHorizonMs: 1_500,
 };
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -68,6 +70,8 @@ export async function withRig(opts: { config?: Partial<EngineConfig>; fetchImpl?
 }
 
 const FINAL = ['paid', 'declined', 'closed', 'refunded'];
+/** Final, or paid_after_close (a late payment whose refund is owed). */
+export const isSettledOrOwed = (v: { state: string }) => FINAL.includes(v.state) || v.state === 'paid_after_close';
 export const isFinal = (v: { state: string }) => FINAL.includes(v.state);
 
 /** A valid WeChat payment code ending in the scenario suffix (wire.md sandbox table). */
