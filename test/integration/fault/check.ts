@@ -50,7 +50,7 @@ export function checkInvariants(journals: readonly Journal[], ledgerOrders: read
     consistent.check(problems.length === 0, () => `${j.terminalId}: ${problems[0]}`);
   }
 
-  const charged = new Row('every charged order is in the journal as paid or reversed');
+  const charged = new Row('no charged order ends closed or missing in the journal (paid or reversed)');
   for (const o of ledger.values()) {
     if (o.paidAt === null) continue;
     const hit = byNo.get(o.outTradeNo);

@@ -17,6 +17,8 @@ const SUFFIXES: ReadonlyArray<readonly [string, number]> = [
   ['04', 8],
   ['05', 8],
   ['06', 4],
+  // the answer is lost and the order lands (paid) only after the till gave up waiting
+  ['07', 6],
 ];
 const QR: readonly QrMethod[] = ['weixin.qr_code_pay', 'alipay.qr_code_pay', 'weixin.pay', 'alipay.wap_pay', 'alipay.h5_pay', 'alipay.ration_code', 'weixin.h5_pay'];
 

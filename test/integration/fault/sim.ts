@@ -60,6 +60,8 @@ export const SIM_ENGINE: Partial<EngineConfig> = {
   offlineAfterFailures: 3,
   probeIntervalMs: 60,
   tickMs: 0,
+  // 300 sandbox seconds, the default's 5 min at this time scale: past the 07 landing (60 s).
+  notFoundHorizonMs: 3_000,
 };
 const DEFAULT_RATES: FaultRates = { transport: 0.18, lateLanding: 0.35, kill: 0.006 };
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
