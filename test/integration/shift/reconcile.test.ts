@@ -33,7 +33,7 @@ async function deadUrl(): Promise<string> {
 /** shift.reconcileProgress as the EventBus carries it, with the pacing clock's reading when sent. */
 type ProgressSeen = EventPayload<'shift.reconcileProgress'> & { atMs: number };
 
-async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; monotonicNow?: () => number; peek?: () => number } = {}) {
+async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; monotonicNow?: () => number; peek?: () => number; notFoundHorizonMs?: number; payDeadlineMs?: number; refundLate?: boolean } = {}) {
   const bus = new EventBus();
   const progress: ProgressSeen[] = [];
   const clock = opts.monotonicNow ?? (() => performance.now());
@@ -53,6 +53,7 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; m
     reconcileConcurrency: opts.reconcileConcurrency,
     bus,
     monotonicNow: clock,
+    ...(opts.refundLate === false ? {} : { onGatewayPaid: (outTradeNo: string, tradeNo: string | null) => engine.applyGatewayPaid(outTradeNo, tradeNo, 'reconcile') }),
   });
   bus.subscribe((event, payload) => {
     if (event !== 'shift.reconcileProgress') return;
@@ -66,7 +67,7 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; m
     merchantNo: sandbox.merchantNo,
     terminalId: 'T01',
     currentShiftId: () => shifts.currentShiftId(),
-    config: { requestTimeoutMs: 500, queryIntervalMs: 40, payDeadlineMs: 800, qrDeadlineMs: 800, reconcileIntervalMs: 100, probeIntervalMs: 50, tickMs: 0 },
+    config: { requestTimeoutMs: 500, queryIntervalMs: 40, payDeadlineMs: opts.payDeadlineMs ?? 800, qrDeadlineMs: 800, reconcileIntervalMs: 100, probeIntervalMs: 50, tickMs: 0, notFoundHorizonMs: opts.notFoundHorizonMs ?? 1_500 },
   });
   await shifts.addCashier({ id: 'C07', name: '王小明', pin: '2468' }, '0000');
   await shifts.signIn('C07', '2468');
@@ -127,8 +128,25 @@ describe('shift close reconciled with the sandbox gateway', () => {
     expect(r.shifts.report(shiftId)).toEqual(z);
   });
 
+  it('a payment the till closed but the gateway has as paid is found by the close, refunded, and the close waits for it', async () => {
+    // Wait 0.2 s, horizon 0.3 s: the till closes the order as not found before the sandbox records it (0.6 s).
+    r = await rig({ payDeadlineMs: 200, notFoundHorizonMs: 300 });
+    r.shifts.open(0);
+    const v = await r.engine.startScan({ amountFen: 880, authCode: weixinCode('07', 9) });
+    const rr = r;
+    await expect.poll(() => rr.journal.attempt(v.outTradeNo)!.state, { timeout: 15_000 }).toBe('closed');
+    await expect.poll(() => rr.sandbox.ledger.order(v.outTradeNo)?.state ?? null, { timeout: 15_000 }).toBe('paid');
+    await expect(r.countAndClose({ countedFen: 0 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`${v.outTradeNo} (paid_after_close)`) });
+    await expect.poll(() => rr.journal.attempt(v.outTradeNo)!.state, { timeout: 15_000 }).toBe('refunded');
+    expect(r.journal.timeline(r.journal.attempt(v.outTradeNo)!.id).map((t) => [t.toState, t.source])).toContainEqual(['paid_after_close', 'reconcile']);
+    expect(r.sandbox.ledger.order(v.outTradeNo)).toMatchObject({ state: 'refunded', netFen: 0 });
+    const z = await r.countAndClose({ countedFen: 0 });
+    expect(z.reconciliation).toMatchObject({ matches: true, diffs: [] });
+  });
+
   it('injected mismatches are each found with their cause, and the report says what differs', async () => {
-    r = await rig();
+    // The reconciliation alone: the engine is not told of the order paid there (the test above is).
+    r = await rig({ refundLate: false });
     r.shifts.open(0);
     const amount = await r.scan(1_000, weixinCode('21', 1));
     const declined = await r.scan(1_200, weixinCode('03', 2));

@@ -196,6 +196,20 @@ describe('close', () => {
     expect(z.openOrders).toEqual([]);
   });
 
+  it('a payment that landed after close (paid_after_close) is listed, with its owed refund, and holds the close until refunded', async () => {
+    await signedIn();
+    const { shiftId } = r.shifts.open(0);
+    const late = order(r.journal, { channel: 'weixin', amountFen: 700, state: 'closed', shiftId });
+    r.journal.transition(late, 'paid_after_close', { source: 'callback', reasonCode: 'paid_after_close', next: { action: 'refund', dueAtMs: 0 } });
+    const x = r.shifts.xReport();
+    expect(x.openOrders.map((o) => [o.outTradeNo, o.state, o.amountFen])).toEqual([[late, 'paid_after_close', 700]]);
+    expect(r.journal.openWork().map((w) => [w.ref, w.action])).toEqual([[late, 'refund']]);
+    await expect(countAndClose(r.shifts, { countedFen: 0 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`${late} (paid_after_close)`) });
+    r.journal.transition(late, 'refunded', { source: 'reverse', reasonCode: 'refunded_after_close' });
+    expect(r.journal.openWork()).toEqual([]);
+    expect((await countAndClose(r.shifts, { countedFen: 0 })).openOrders).toEqual([]);
+  });
+
   it('without a gateway, every gateway order is listed as not checked: the report does not claim a match', async () => {
     await signedIn();
     const { shiftId } = r.shifts.open(0);
