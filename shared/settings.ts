@@ -1,6 +1,7 @@
 // The till's settings: one schema, used by main to refuse bad values and by the renderer to show
 // the reason next to the field. The gateway secret is not here: it is write-only and lives in main.
 import { z } from 'zod';
+import { checkMerchantId, type MerchantIdSetting } from './merchant-ids.js';
 
 const urlOrEmpty = z
   .string()
@@ -21,6 +22,13 @@ export const scannerConfigSchema = z.strictObject({
 });
 export type ScannerSetting = z.infer<typeof scannerConfigSchema>;
 
+/** A merchant id checked with the method table's rule (shared/merchant-ids.ts). */
+const merchantId = (key: MerchantIdSetting) =>
+  z.string().superRefine((v, ctx) => {
+    const bad = checkMerchantId(key, v);
+    if (bad) ctx.addIssue({ code: 'custom', message: bad.replace(`${key}: `, '') });
+  });
+
 export const settingsSchema = z.strictObject({
   /** Empty: the embedded sandbox gateway (the default, so a new till works at once). */
   gatewayUrl: urlOrEmpty,
@@ -30,6 +38,14 @@ export const settingsSchema = z.strictObject({
   /** RSA only: PEM files on this PC. */
   merchantPrivateKeyPath: z.string().max(512),
   platformPublicKeyPath: z.string().max(512),
+  /** WeChat sub_appid (weixin.scan_qr_code_pay, weixin.qr_code_pay, weixin.mppay); empty: not set. */
+  wxSubAppId: merchantId('wxSubAppId'),
+  /** WeChat sub_mch_id (weixin.h5_pay, weixin.mppay); empty: not set. */
+  wxSubMchId: merchantId('wxSubMchId'),
+  /** spbill_create_ip / client_ip / ip; empty: this till's first LAN IPv4, found by main. */
+  terminalIp: merchantId('terminalIp'),
+  /** UnionPay gateway payment's bank page (bank_code). */
+  unionpayBankCode: merchantId('unionpayBankCode'),
   terminalId: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be 1–16 of A-Z a-z 0-9 _ -'),
   shopName: z.string().min(1, 'must not be empty').max(32, 'must be at most 32 characters'),
   notifyUrl: urlOrEmpty,
@@ -59,6 +75,10 @@ export const DEFAULT_SETTINGS: Settings = {
   signType: 'MD5',
   merchantPrivateKeyPath: '',
   platformPublicKeyPath: '',
+  wxSubAppId: '',
+  wxSubMchId: '',
+  terminalIp: '',
+  unionpayBankCode: '01020000',
   terminalId: 'T01',
   shopName: '演示小店',
   notifyUrl: '',

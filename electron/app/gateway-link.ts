@@ -27,6 +27,8 @@ export interface LinkOptions {
   secret: string | null;
   /** Sandbox seconds per real second (tests run the scripted customers faster). */
   sandboxTimeScale?: number;
+  /** The embedded sandbox with a live-style merchant profile: the settings' WeChat ids are required. */
+  sandboxLiveProfile?: boolean | { subAppId?: string; subMchId?: string };
   log?: (line: string) => void;
 }
 
@@ -42,7 +44,7 @@ export async function openGatewayLink(o: LinkOptions): Promise<GatewayLink> {
   const s = o.settings;
   if (s.gatewayUrl === '') {
     // The sandbox keeps its ledger beside the journal, so a restart finds the orders it owes.
-    const sandbox = await startSandbox({ dbPath: join(o.dataDir, 'sandbox-ledger.sqlite'), appId: DEMO_APP_ID, secret: DEMO_SECRET, merchantNo: DEMO_MERCHANT_NO, timeScale: o.sandboxTimeScale ?? 1, log: o.log });
+    const sandbox = await startSandbox({ dbPath: join(o.dataDir, 'sandbox-ledger.sqlite'), appId: DEMO_APP_ID, secret: DEMO_SECRET, merchantNo: DEMO_MERCHANT_NO, timeScale: o.sandboxTimeScale ?? 1, log: o.log, ...(o.sandboxLiveProfile ? { liveProfile: o.sandboxLiveProfile } : {}) });
     const config = { gatewayUrl: sandbox.gatewayUrl, appId: sandbox.appId, signType: 'MD5' as const, secret: sandbox.secret, timeoutMs: s.requestTimeoutMs };
     return { mode: 'sandbox', gatewayUrl: sandbox.gatewayUrl, merchantNo: sandbox.merchantNo, client: createGatewayClient(config), signer: signerFor(config), sandbox, close: () => sandbox.close() };
   }

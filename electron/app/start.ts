@@ -8,7 +8,7 @@ import { ManagerPin } from './manager-pin.js';
 import { SettingsStore, type SecretStore } from '../settings/store.js';
 import type { Runtime } from './runtime.js';
 import type { HandlerTable, PartialHandlers } from '../ipc/types.js';
-import { INVOKE_CHANNELS, type AppInfo } from '../../shared/ipc/contract.js';
+import { INVOKE_CHANNELS, type AppInfo, type GatewayCheckView } from '../../shared/ipc/contract.js';
 import { PosError } from '../../shared/ipc/errors.js';
 import type { Settings } from '../../shared/settings.js';
 import { appHandlers } from '../ipc/handlers/app.js';
@@ -22,6 +22,8 @@ import { PaymentEngine, type EngineConfig } from '../checkout/engine.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { ScannerManager } from '../scanner/manager.js';
 import { openGatewayLink, type GatewayLink } from './gateway-link.js';
+import { terminalIpFor } from './terminal-ip.js';
+import { checkGateway, checkRefusal } from './gateway-check.js';
 import { ShiftService } from '../shift/service.js';
 import { shiftHandlers } from '../ipc/handlers/shift.js';
 import { printerHandlers } from '../ipc/handlers/printer.js';
@@ -39,6 +41,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Tests: sandbox seconds per real second, and faster engine timings. */
   sandboxTimeScale?: number;
+  /** The embedded sandbox with a live-style merchant profile (its WeChat ids required). */
+  sandboxLiveProfile?: boolean | { subAppId?: string; subMchId?: string };
   engineConfig?: Partial<EngineConfig>;
   /** Where CSV/PDF reports go (default: exports/ in the data directory). */
   exportDir?: string;
@@ -53,7 +57,9 @@ export interface RunningApp {
 }
 
 /** Settings that change who the till talks to: they apply only with no payment left unsettled. */
-const GATEWAY_KEYS: readonly (keyof Settings)[] = ['gatewayUrl', 'appId', 'merchantNo', 'signType', 'merchantPrivateKeyPath', 'platformPublicKeyPath', 'notifyUrl', 'notifyPort', 'notifyPath', 'requestTimeoutMs', 'queryIntervalMs', 'payDeadlineMs', 'terminalId'];
+const GATEWAY_KEYS: readonly (keyof Settings)[] = ['gatewayUrl', 'appId', 'merchantNo', 'signType', 'merchantPrivateKeyPath', 'platformPublicKeyPath', 'notifyUrl', 'notifyPort', 'notifyPath', 'requestTimeoutMs', 'queryIntervalMs', 'payDeadlineMs', 'terminalId', 'wxSubAppId', 'wxSubMchId', 'terminalIp', 'unionpayBankCode'];
+/** Settings that change who the till signs in as: a save of them is checked against the gateway first. */
+const CREDENTIAL_KEYS: readonly (keyof Settings)[] = ['gatewayUrl', 'appId', 'merchantNo', 'signType', 'merchantPrivateKeyPath', 'platformPublicKeyPath'];
 
 /** Joins the rooms' partial tables; two rooms answering one channel is a wiring bug. */
 export function assembleHandlers(parts: PartialHandlers[]): HandlerTable {
@@ -121,7 +127,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   /** Gateway link + engine + callback receiver, built from the settings of the moment. */
   async function openPaymentSide(s: Settings): Promise<PaymentSide> {
-    const link = await openGatewayLink({ dataDir: opts.dataDir, settings: s, secret: settings.secret(), sandboxTimeScale: opts.sandboxTimeScale, log });
+    const link = await openGatewayLink({ dataDir: opts.dataDir, settings: s, secret: settings.secret(), sandboxTimeScale: opts.sandboxTimeScale, ...(opts.sandboxLiveProfile ? { sandboxLiveProfile: opts.sandboxLiveProfile } : {}), log });
     let notify: NotifyReceiver | null = null;
     let engine: PaymentEngine | null = null;
     try {
@@ -143,6 +149,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         merchantNo: link.merchantNo,
         terminalId: s.terminalId,
         notifyUrl,
+        // A real gateway gets the merchant's own ids (empty ones are not sent) and this till's IP;
+        // the embedded demo sandbox keeps its demo profile (a live-style one wants the real ids).
+        ...(link.mode === 'production' || link.sandbox?.liveIds ? { profile: { subAppId: s.wxSubAppId, subMchId: s.wxSubMchId, unionpayBankCode: s.unionpayBankCode, terminalIp: terminalIpFor(s.terminalIp).ip } } : {}),
         currentShiftId: () => shifts.currentShiftId(),
         config: { queryIntervalMs: s.queryIntervalMs, payDeadlineMs: s.payDeadlineMs, requestTimeoutMs: s.requestTimeoutMs, ...opts.engineConfig },
         log,
@@ -201,6 +210,28 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     },
   };
 
+  /** 连接测试 with candidate settings: the running link when they are its own, else a link of its own. */
+  async function runGatewayCheck(s: Settings, secret: string | undefined): Promise<GatewayCheckView> {
+    let ip: ReturnType<typeof terminalIpFor>;
+    try {
+      ip = terminalIpFor(s.terminalIp);
+    } catch (err) {
+      throw new PosError('invalid_settings', (err as Error).message, { issues: [{ path: 'terminalIp', message: (err as Error).message }] });
+    }
+    const ipView = { terminalIp: ip.ip, terminalIpSource: ip.source };
+    if (s.gatewayUrl === '') {
+      // The embedded sandbox: checked when it is the running link; it is the till's own otherwise.
+      if (side.link.mode !== 'sandbox') return { result: 'ok', mode: 'sandbox', code: null, field: null, detail: 'the embedded sandbox gateway (started when saved)', ...ipView };
+      return { ...(await checkGateway(side.link.client, side.link.merchantNo, 'MD5')), mode: 'sandbox', ...ipView };
+    }
+    const link = await openGatewayLink({ dataDir: opts.dataDir, settings: s, secret: secret ?? settings.secret(), log });
+    try {
+      return { ...(await checkGateway(link.client, link.merchantNo, s.signType)), mode: 'production', ...ipView };
+    } finally {
+      await link.close();
+    }
+  }
+
   // Settings saves go through here: gateway changes rebuild the payment side, scanners reopen.
   const baseApp = appHandlers(runtime, {
     beforeSave: (next) => {
@@ -210,6 +241,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         throw new PosError('conflict', 'gateway settings can change only when every payment is settled: settle the open orders in History first');
       }
       return { gatewayChanges, printer: printerConfig(next) };
+    },
+    // A save that changes the credentials is checked against the gateway before it applies.
+    checkBeforeSave: async (next, secret) => {
+      const current = settings.get();
+      const changes = secret !== undefined || CREDENTIAL_KEYS.some((k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]));
+      if (!changes || next.gatewayUrl === '') return;
+      const v = await runGatewayCheck(next, secret);
+      if (v.result !== 'ok') throw checkRefusal(v);
     },
     afterSave: async ({ gatewayChanges, printer: nextPrinter }) => {
       printer.configure(nextPrinter);
@@ -221,7 +260,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       }
       await scanners.configure(settings.get().scanners).catch((err: unknown) => log(`scanners: ${(err as Error).message}`));
     },
-  });
+  }, runGatewayCheck);
 
   const handlers = assembleHandlers([
     baseApp, checkoutHandlers(runtime), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),

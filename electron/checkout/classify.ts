@@ -9,6 +9,7 @@
 import type { GatewayOutcome } from '../gateway/outcome.js';
 import { STATUS, isIndeterminateCode } from '../../shared/status-codes.js';
 import type { AttemptState } from '../../shared/payment.js';
+import { configReasonCode } from '../../shared/config-refusal.js';
 
 export type Verdict =
   | { kind: 'paid'; tradeNo: string | null }
@@ -22,7 +23,17 @@ export type Verdict =
   /** The gateway refused the call (not a statement about the order's money). */
   | { kind: 'refused'; code: number; reason: string }
   /** No usable answer: keep asking. `aborted` when we stopped waiting ourselves. */
-  | { kind: 'unknown'; reason: string; aborted: boolean };
+  | {
+      kind: 'unknown';
+      reason: string;
+      aborted: boolean;
+      /**
+       * 'config:<code>' when the answer, though not trusted (unsigned), says the till is set up
+       * wrongly (10001 unknown app_id): the attempt stays unknown until a query settles it, but
+       * the screen says it is a configuration problem for the manager, not the customer.
+       */
+      reasonCode?: string;
+    };
 
 interface TradeResult {
   state?: AttemptState | null;
@@ -47,8 +58,18 @@ function fromState(r: TradeResult, reason: string): Verdict {
   }
 }
 
-function unknownOf(o: { reason: string }): Verdict {
-  return { kind: 'unknown', reason: o.reason, aborted: o.reason === 'aborted by the caller' };
+function unknownOf(o: { reason: string; unsignedCode?: number }): Verdict {
+  const config = o.unsignedCode === undefined ? null : configReasonCode(o.unsignedCode);
+  return { kind: 'unknown', reason: o.reason, aborted: o.reason === 'aborted by the caller', ...(config ? { reasonCode: config } : {}) };
+}
+
+/**
+ * A signed refusal of a payment: nothing was charged. Its reason code is the status code, or
+ * 'config:<code>' for a configuration refusal (the merchant's ids, app, key, IP), including our
+ * own refusal before sending when a merchant id the method requires is not configured.
+ */
+function refusedPayment(o: { code: number; message: string; content: Record<string, unknown> | null }): Verdict {
+  return { kind: 'no_money', state: 'declined', tradeNo: null, reason: o.message, code: configReasonCode(o.code, o.content) ?? String(o.code) };
 }
 
 /** The answer to a scan payment (weixin/alipay.scan_qr_code_pay). */
@@ -60,7 +81,7 @@ export function classifyPay(o: GatewayOutcome<TradeResult>): Verdict {
   }
   // Any other signed refusal: the gateway did not take the payment (expired code 10008,
   // channel closed, bad merchant…). Nothing was charged.
-  return { kind: 'no_money', state: 'declined', tradeNo: null, reason: o.message, code: String(o.code) };
+  return refusedPayment(o);
 }
 
 /** The answer to creating a QR / link order. */
@@ -70,7 +91,7 @@ export function classifyCreate(o: GatewayOutcome<Record<string, unknown>>): Verd
   if (isIndeterminateCode(o.code) || o.code === STATUS.ORDER_EXISTS) {
     return { kind: 'unknown', reason: `${o.code} ${o.message}`, aborted: false };
   }
-  return { kind: 'no_money', state: 'declined', tradeNo: null, reason: o.message, code: String(o.code) };
+  return refusedPayment(o);
 }
 
 /** The answer to trade.query. */

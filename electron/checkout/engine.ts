@@ -879,7 +879,7 @@ function reasonOf(v: Verdict): string {
   return 'reason' in v ? v.reason : v.kind;
 }
 function codeOf(v: Verdict): string | null {
-  if (v.kind === 'unknown') return 'unknown';
+  if (v.kind === 'unknown') return v.reasonCode ?? 'unknown';
   if (v.kind === 'pending') return 'waiting';
   return null;
 }

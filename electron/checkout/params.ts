@@ -9,9 +9,12 @@ export interface MerchantProfile {
   merchantNo: string;
   /** Shown to the customer as the order name (order_name / subject), ≤ 64 chars. */
   orderName: string;
-  /** WeChat official-account appid (sub_appid) of weixin.scan_qr_code_pay / weixin.qr_code_pay. */
+  /**
+   * WeChat official-account appid (sub_appid) of weixin.scan_qr_code_pay / weixin.qr_code_pay.
+   * Empty: not configured, so not sent (the method's own rule then refuses it before sending).
+   */
   subAppId: string;
-  /** WeChat sub-merchant id (weixin.h5_pay). */
+  /** WeChat sub-merchant id (weixin.h5_pay); empty: not configured, not sent. */
   subMchId: string;
   /** The till's IP address as the gateway wants it (spbill_create_ip / client_ip). */
   terminalIp: string;
@@ -23,6 +26,10 @@ export interface MerchantProfile {
   unionpayBankCode: string;
 }
 
+/**
+ * The embedded demo sandbox's profile. A real gateway gets the merchant's own ids from the
+ * settings (electron/app/start.ts); these placeholders are never sent to one.
+ */
 export const DEFAULT_PROFILE: Omit<MerchantProfile, 'merchantNo'> = {
   orderName: 'Counter sale',
   subAppId: 'wx0000000000000000',
@@ -40,10 +47,15 @@ export const QR_METHODS_NOT_AT_COUNTER: Partial<Record<QrMethod, string>> = {
   'unionpay.wap': 'unionpay.wap needs the customer\'s bank card number (card_no), which a counter does not take',
 };
 
+/** `{ [field]: value }` when the merchant configured the value, else nothing (never a placeholder). */
+function idField(field: string, value: string): Record<string, string> {
+  return value === '' ? {} : { [field]: value };
+}
+
 export function scanPayParams(channel: ScanChannel, p: MerchantProfile, outTradeNo: string, amountFen: Fen, authCode: string, note: string | null) {
   const base = { merchant_no: p.merchantNo, out_trade_no: outTradeNo, order_name: p.orderName, total_amount: amountFen, auth_code: authCode, ...(note ? { body: note } : {}) };
   return channel === 'weixin'
-    ? { method: SCAN_PAY_METHOD.weixin, params: { ...base, sub_appid: p.subAppId, spbill_create_ip: p.terminalIp } }
+    ? { method: SCAN_PAY_METHOD.weixin, params: { ...base, ...idField('sub_appid', p.subAppId), spbill_create_ip: p.terminalIp } }
     : { method: SCAN_PAY_METHOD.alipay, params: { ...base, scene: 'bar_code', client_ip: p.terminalIp, notify_url: p.notifyUrl } };
 }
 
@@ -56,9 +68,9 @@ export function qrPayParams(method: QrMethod, p: MerchantProfile, outTradeNo: st
     case 'weixin.pay':
       return { ...named, ip: p.terminalIp, return_url: p.returnUrl };
     case 'weixin.qr_code_pay':
-      return { ...named, sub_appid: p.subAppId, spbill_create_ip: p.terminalIp, goods_id: goodsId, body, is_online: 0 };
+      return { ...named, ...idField('sub_appid', p.subAppId), spbill_create_ip: p.terminalIp, goods_id: goodsId, body, is_online: 0 };
     case 'weixin.h5_pay':
-      return { ...named, goods_tag: 'POS', sub_mch_id: p.subMchId, spbill_create_ip: p.terminalIp, sceneInfo: '{"h5_info":{"type":"Wap"}}' };
+      return { ...named, goods_tag: 'POS', ...idField('sub_mch_id', p.subMchId), spbill_create_ip: p.terminalIp, sceneInfo: '{"h5_info":{"type":"Wap"}}' };
     case 'alipay.qr_code_pay':
       return { ...named, goods_id: goodsId, client_ip: p.terminalIp };
     case 'alipay.ration_code':

@@ -2,7 +2,8 @@
 // Starts the sandbox gateway on 127.0.0.1, prints `gateway_url=…` on a line of its own, then the
 // merchant credentials, and stops cleanly on Ctrl-C / SIGTERM. A bad flag: one error line, exit 2.
 // Without flags it runs the demo merchant (every channel configured) on DEFAULT_CLI_PORT.
-import { startSandbox, DEMO_APP_ID, DEMO_MERCHANT_NO, DEMO_SECRET, type SandboxOptions } from './server.js';
+import { checkMerchantId } from '../../shared/merchant-ids.js';
+import { startSandbox, LIVE_PROFILE_IDS, DEMO_APP_ID, DEMO_MERCHANT_NO, DEMO_SECRET, type SandboxOptions } from './server.js';
 
 export const DEFAULT_CLI_PORT = 8790;
 
@@ -14,14 +15,18 @@ export interface CliArgs {
   timeScale: number;
   dbPath: string | null;
   verbose: boolean;
+  /** --live-profile: the merchant's WeChat ids are required (10005 / 10009 otherwise). */
+  liveProfile: boolean;
+  subAppId: string;
+  subMchId: string;
 }
 
 export const USAGE =
-  'usage: npm run sandbox -- [--port N] [--app-id A] [--secret S] [--merchant-no M] [--time-scale X] [--db FILE] [--verbose]';
+  'usage: npm run sandbox -- [--port N] [--app-id A] [--secret S] [--merchant-no M] [--time-scale X] [--db FILE] [--live-profile [--sub-appid wx… --sub-mch-id N]] [--verbose]';
 
 /** Parses argv (without node and script); returns the args or the one-line error. */
 export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs } | { ok: false; error: string } {
-  const args: CliArgs = { port: DEFAULT_CLI_PORT, appId: DEMO_APP_ID, secret: DEMO_SECRET, merchantNo: DEMO_MERCHANT_NO, timeScale: 1, dbPath: null, verbose: false };
+  const args: CliArgs = { port: DEFAULT_CLI_PORT, appId: DEMO_APP_ID, secret: DEMO_SECRET, merchantNo: DEMO_MERCHANT_NO, timeScale: 1, dbPath: null, verbose: false, liveProfile: false, subAppId: LIVE_PROFILE_IDS.subAppId, subMchId: LIVE_PROFILE_IDS.subMchId };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
@@ -31,7 +36,11 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
       args.verbose = true;
       continue;
     }
-    if (!['--port', '--app-id', '--secret', '--merchant-no', '--time-scale', '--db'].includes(flag)) {
+    if (flag === '--live-profile') {
+      args.liveProfile = true;
+      continue;
+    }
+    if (!['--port', '--app-id', '--secret', '--merchant-no', '--time-scale', '--db', '--sub-appid', '--sub-mch-id'].includes(flag)) {
       return { ok: false, error: `unknown option ${JSON.stringify(raw)}; ${USAGE}` };
     }
     if (seen.has(flag)) return { ok: false, error: `${flag}: given twice` };
@@ -65,8 +74,21 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
       case '--db':
         args.dbPath = value;
         break;
+      case '--sub-appid': {
+        const bad = checkMerchantId('wxSubAppId', value);
+        if (bad) return { ok: false, error: `--sub-appid: ${bad.replace(/^wxSubAppId: /, '')}` };
+        args.subAppId = value;
+        break;
+      }
+      case '--sub-mch-id': {
+        const bad = checkMerchantId('wxSubMchId', value);
+        if (bad) return { ok: false, error: `--sub-mch-id: ${bad.replace(/^wxSubMchId: /, '')}` };
+        args.subMchId = value;
+        break;
+      }
     }
   }
+  if (!args.liveProfile && (seen.has('--sub-appid') || seen.has('--sub-mch-id'))) return { ok: false, error: '--sub-appid / --sub-mch-id: only with --live-profile' };
   return { ok: true, args };
 }
 
@@ -84,6 +106,7 @@ async function main(): Promise<void> {
     merchantNo: a.merchantNo,
     timeScale: a.timeScale,
     ...(a.dbPath ? { dbPath: a.dbPath } : {}),
+    ...(a.liveProfile ? { liveProfile: { subAppId: a.subAppId, subMchId: a.subMchId } } : {}),
     ...(a.verbose ? { log: (line: string) => process.stdout.write(`[sandbox] ${line}\n`) } : {}),
   };
   let sb;
@@ -102,6 +125,7 @@ async function main(): Promise<void> {
       `merchant_no=${sb.merchantNo}`,
       `merchant_name=${sb.merchantName}`,
       `sign_type=MD5`,
+      ...(sb.liveIds ? [`live_profile=on`, `sub_appid=${sb.liveIds.subAppId}`, `sub_mch_id=${sb.liveIds.subMchId}`] : []),
       `time_scale=${sb.timeScale}`,
       `ledger=${a.dbPath ?? ':memory:'}`,
       'sandbox mode: no real money moves. Ctrl-C stops.',

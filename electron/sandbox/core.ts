@@ -41,6 +41,36 @@ export interface MerchantConfig {
   refundWindowMs: number;
   withdrawFeeFen: Fen;
   withdrawAfterMs: number;
+  /**
+   * A live-style merchant profile: the merchant's WeChat ids are registered, and a method that
+   * takes sub_appid / sub_mch_id must carry them (missing, placeholder or other ones are refused
+   * with 10005 / 10009, as a live gateway does). null: the demo merchant, any id accepted.
+   */
+  liveIds?: LiveIds | null;
+}
+
+export interface LiveIds {
+  subAppId: string;
+  subMchId: string;
+}
+
+/** The code a live gateway answers for a missing or wrong merchant id, or null when it is right. */
+export function liveIdRefusal(method: MethodName, content: Record<string, unknown>, ids: LiveIds): Answer | null {
+  const spec = methodSpec(method);
+  for (const v of spec.variants) {
+    for (const f of v.params) {
+      const given = content[f.name];
+      const present = given !== undefined && given !== null && given !== '';
+      if (!present && f.presence !== 'required') continue;
+      if (f.name === 'sub_appid' && String(given ?? '') !== ids.subAppId) {
+        return answer(STATUS.INVALID_WX_APPID, present ? `sub_appid: ${String(given)} is not this merchant's WeChat appid` : 'sub_appid: is required for this merchant');
+      }
+      if (f.name === 'sub_mch_id' && String(given ?? '') !== ids.subMchId) {
+        return answer(STATUS.INVALID_SUB_MCH, present ? `sub_mch_id: ${String(given)} is not this merchant's sub-merchant id` : 'sub_mch_id: is required for this merchant');
+      }
+    }
+  }
+  return null;
 }
 
 export interface HandleResult {
@@ -128,6 +158,10 @@ export class GatewayCore {
       if (product && !m.unionpayProducts.includes(product)) return { answer: answer(STATUS.UNIONPAY_PRODUCT_NOT_FOUND, `no UnionPay ${product} product`) };
     } else if (spec.channel && !m.channels[spec.channel]) {
       return { answer: answer(STATUS.CHANNEL_CLOSED, `${spec.channel} is not enabled for this merchant`) };
+    }
+    if (m.liveIds) {
+      const refused = liveIdRefusal(method, content, m.liveIds);
+      if (refused) return { answer: refused };
     }
     const conv = fromWireParams(method, content);
     if (!conv.ok) return { answer: invalid(conv.issues) };

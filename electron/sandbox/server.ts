@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { Fen } from '../../shared/money.js';
 import { md5Signer, privateKeyFromPem, publicKeyFromPem, rsaSigner, type Signer } from '../gateway/sign.js';
 import { DAY_MS, HOUR_MS, createClock } from './clock.js';
-import { GatewayCore, type MerchantConfig, type SandboxChannel, type UnionpayProduct } from './core.js';
+import { GatewayCore, type LiveIds, type MerchantConfig, type SandboxChannel, type UnionpayProduct } from './core.js';
 import { Ledger, type LedgerBalances, type LedgerOrder, type LedgerRefund, type LedgerWithdrawal, type NotifyAttempt, type SandboxOrderState } from './ledger.js';
 import { Notifier } from './notifier.js';
 import { MAX_REQUEST_BYTES, answer, encodeAnswer, parseRequestBody } from './protocol.js';
@@ -17,6 +17,8 @@ export const DEMO_APP_ID = 'sandbox_app';
 export const DEMO_SECRET = 'sandbox-secret-0123456789abcdef';
 export const DEMO_MERCHANT_NO = '88800000000000000001';
 export const DEMO_MERCHANT_NAME = '沙箱便利店 Sandbox Store';
+/** The live-style profile's registered WeChat ids (real-looking, not the placeholders). */
+export const LIVE_PROFILE_IDS: LiveIds = { subAppId: 'wx8a3f5c2e9b1d4760', subMchId: '1900012345' };
 /** 0.38%, the usual rate of a small WeChat / Alipay merchant. */
 export const DEFAULT_FEE_RATE_PPM = 3800;
 /** WeChat Pay allows refunds for a year. */
@@ -54,6 +56,11 @@ export interface SandboxOptions {
   tradingClosed?: boolean;
   /** Methods answered 13001. */
   forbiddenMethods?: string[];
+  /**
+   * A live-style merchant profile: real-looking WeChat ids are registered and required
+   * (missing / placeholder / other ones answer 10005 or 10009). `true` uses LIVE_PROFILE_IDS.
+   */
+  liveProfile?: boolean | Partial<LiveIds>;
   feeRatePpm?: number;
   withdrawFeeFen?: Fen;
   /** Sandbox ms after payment when an order's net settles. */
@@ -96,6 +103,8 @@ export interface RunningSandbox {
   secret: string;
   merchantNo: string;
   merchantName: string;
+  /** The live-style profile's WeChat ids (null: the demo merchant). */
+  liveIds: LiveIds | null;
   platformPublicKeyPem: string;
   timeScale: number;
   ledger: SandboxLedgerView;
@@ -139,6 +148,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     withdrawConfigured: opts.withdrawConfigured ?? true,
     tradingClosed: opts.tradingClosed ?? false,
     forbiddenMethods: opts.forbiddenMethods ?? [],
+    liveIds: opts.liveProfile ? { ...LIVE_PROFILE_IDS, ...(opts.liveProfile === true ? {} : opts.liveProfile) } : null,
     refundWindowMs: opts.refundWindowMs ?? DEFAULT_REFUND_WINDOW_MS,
     withdrawFeeFen: opts.withdrawFeeFen ?? DEFAULT_WITHDRAW_FEE_FEN,
     withdrawAfterMs: opts.withdrawAfterMs ?? DEFAULT_WITHDRAW_AFTER_MS,
@@ -267,6 +277,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     secret,
     merchantNo,
     merchantName,
+    liveIds: merchant.liveIds ?? null,
     platformPublicKeyPem,
     timeScale,
     ledger: view,

@@ -6,6 +6,7 @@ import type { PaymentView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
 import { language, type Language, type MessageKey } from '../i18n';
 import { statusMessage } from '../../shared/status-codes';
+import { CONFIG_REFUSAL_CODES, configCodeOf } from '../../shared/config-refusal';
 
 export type Outcome =
   /** Journaled, the request is on its way. */
@@ -79,6 +80,9 @@ export interface Explanation {
  * that makes sense for one kind of ending (a declined payment was not "cancelled by the customer").
  */
 const REASONS: { test: RegExp; what: MessageKey; next: MessageKey; only?: 'declined' | 'closed' }[] = [
+  // A configuration refusal (main's 'config:<code>', or the bare code of an error): the manager's
+  // problem, never the customer's decline.
+  { test: new RegExp(`^config:|^(${CONFIG_REFUSAL_CODES.join('|')})$`), what: 'reason.config', next: 'next.managerConfig', only: 'declined' },
   { test: /^cancelled$|cashier|收银员/i, what: 'reason.cashierCancelled', next: 'next.rescan', only: 'closed' },
   { test: /^(deadline|expired_waiting)$|timeout|超时/i, what: 'reason.timeout', next: 'next.rescan', only: 'closed' },
   { test: /NOTENOUGH|BALANCE|余额|insufficient|not enough/i, what: 'reason.balance', next: 'next.otherMethod' },
@@ -99,6 +103,14 @@ export function explain(reasonCode: string | null, reason: string | null, fallba
   return fallback === 'closed'
     ? { what: 'reason.closed', next: 'next.rescan', detail }
     : { what: 'reason.generic', next: 'next.otherMethod', detail };
+}
+
+/**
+ * The status code when an attempt's reason code says the till is set up wrongly ('config:10001'),
+ * also while it is still unknown (an unsigned 10001 is settled by query like any unknown).
+ */
+export function configProblemOf(view: Pick<PaymentView, 'reasonCode'> | null): number | null {
+  return view ? configCodeOf(view.reasonCode) : null;
 }
 
 /** Plain words for an error answered by the main side (before or instead of an attempt). */

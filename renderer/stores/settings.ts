@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { invoke } from '../api';
 import { mergeSettings, type Settings, type SettingsIssue } from '../../shared/settings';
-import type { SettingsView } from '../../shared/ipc/contract';
+import type { GatewayCheckResult, GatewayCheckView, SettingsView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
 import { PIN_RULE, PIN_RULE_TEXT } from '../../shared/pin';
 
@@ -23,6 +23,10 @@ export const useSettingsStore = defineStore('settings', () => {
   const loadError = ref<IpcError | null>(null);
   const saving = ref(false);
   const saved = ref(false);
+  /** The last 连接测试 (or the check a save ran): its result, code and the field to look at. */
+  const check = ref<{ result: GatewayCheckResult; code: number | null; field: string | null; detail: string; terminalIp: string | null } | null>(null);
+  const checking = ref(false);
+  const checkError = ref<IpcError | null>(null);
 
   async function load(): Promise<void> {
     const r = await invoke('settings.get', {});
@@ -88,10 +92,38 @@ export const useSettingsStore = defineStore('settings', () => {
       saved.value = true;
       return null;
     }
+    if (r.error.checkResult) {
+      // The save's own gateway check refused: shown like 连接测试's answer, on the field to fix.
+      const field = r.error.issues?.[0]?.path ?? null;
+      check.value = { result: r.error.checkResult as GatewayCheckResult, code: r.error.gatewayCode ?? null, field, detail: r.error.message, terminalIp: null };
+      return null;
+    }
     if (r.error.issues?.length) {
       setIssues(r.error.issues);
       return r.error.code === 'invalid_settings' || r.error.code === 'invalid_payload' ? null : r.error;
     }
+    return r.error;
+  }
+
+  /** 连接测试 with the draft (not saved) and a typed secret (not stored), behind the manager PIN. */
+  async function runCheck(managerPin: string): Promise<IpcError | null> {
+    check.value = null;
+    checkError.value = null;
+    if (!validate()) return null;
+    const values = changes();
+    checking.value = true;
+    const r = await invoke('settings.checkGateway', { values, managerPin, ...(secret.value !== '' ? { secret: secret.value } : {}) });
+    checking.value = false;
+    if (r.ok) {
+      const v: GatewayCheckView = r.value;
+      check.value = { result: v.result, code: v.code, field: v.field, detail: v.detail, terminalIp: v.terminalIp };
+      return null;
+    }
+    if (r.error.issues?.length && r.error.code === 'invalid_settings') {
+      setIssues(r.error.issues);
+      return null;
+    }
+    checkError.value = r.error;
     return r.error;
   }
 
@@ -101,7 +133,8 @@ export const useSettingsStore = defineStore('settings', () => {
     newManagerPin.value = '';
     issues.value = {};
     saved.value = false;
+    check.value = null;
   }
 
-  return { view, draft, secret, newManagerPin, issues, loadError, saving, saved, dirty, load, changes, validate, save, discard };
+  return { view, draft, secret, newManagerPin, issues, loadError, saving, saved, dirty, check, checking, checkError, load, changes, validate, save, runCheck, discard };
 });

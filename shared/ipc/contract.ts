@@ -129,6 +129,16 @@ export const invokeSchemas = {
     managerPin: pin.optional(),
   }),
 
+  /**
+   * 连接测试: one harmless signed call (merchant.balance) with the saved settings, or with
+   * `values` (a partial update, not saved) and `secret` (not stored) over them.
+   */
+  'settings.checkGateway': z.strictObject({
+    values: z.record(z.string(), z.unknown()).optional(),
+    secret: z.string().max(128).optional(),
+    managerPin: pin.optional(),
+  }),
+
   // --- scanners (issue 5) ---
   'scanner.listPorts': empty,
   'scanner.status': empty,
@@ -316,6 +326,29 @@ export interface SettingsView {
   managerPinIsDefault: boolean;
 }
 
+/**
+ * The verdict of a gateway check (settings.checkGateway, and the check a save runs first).
+ * ok: a signed answer came back (13001 on merchant.balance also proves the credentials);
+ * unreachable: no connection / no answer; not_gateway: an answer that is not the gateway's (HTML,
+ * garbage, HTTP ≠ 200); unknown_app 10001; bad_sign 10002 (or an answer that does not verify);
+ * unknown_merchant 10003; ip_denied 10007; channel_closed 10006 / 10012; refused: another code.
+ */
+export type GatewayCheckResult = 'ok' | 'unreachable' | 'not_gateway' | 'unknown_app' | 'bad_sign' | 'unknown_merchant' | 'ip_denied' | 'channel_closed' | 'refused';
+
+export interface GatewayCheckView {
+  result: GatewayCheckResult;
+  mode: 'sandbox' | 'production';
+  /** The gateway's status code when one came back (signed or not). */
+  code: number | null;
+  /** The setting to look at first (gatewayUrl, appId, secret, merchantNo…), null when ok. */
+  field: string | null;
+  /** What the till saw, for the record (no secret in it). */
+  detail: string;
+  /** The till's IP as sent in spbill_create_ip / client_ip, and where it came from. */
+  terminalIp: string;
+  terminalIpSource: 'configured' | 'lan' | 'fallback';
+}
+
 export interface SerialPortView {
   path: string;
   manufacturer: string | null;
@@ -489,6 +522,7 @@ export interface InvokeResults {
   'merchant.withdrawals': WithdrawalRecord[];
   'settings.get': SettingsView;
   'settings.save': SettingsView;
+  'settings.checkGateway': GatewayCheckView;
   'scanner.listPorts': SerialPortView[];
   'scanner.status': ScannerStatus[];
   'shift.current': ShiftView | null;

@@ -26,6 +26,8 @@ export interface IpcError {
   issues?: IpcIssue[];
   /** The gateway status code for `rejected`. */
   gatewayCode?: number;
+  /** invalid_settings refused by the gateway check: its result (GatewayCheckResult). */
+  checkResult?: string;
 }
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
@@ -36,7 +38,7 @@ export class PosError extends Error {
   constructor(
     readonly code: IpcErrorCode,
     message: string,
-    readonly extra: { issues?: IpcIssue[]; gatewayCode?: number } = {},
+    readonly extra: { issues?: IpcIssue[]; gatewayCode?: number; checkResult?: string } = {},
   ) {
     super(message);
   }

@@ -7,17 +7,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openTill, screenshot, startTill } from './browser.js';
 import { DEFAULT_PIN, dataDirWith } from './till.js';
+import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.js';
 
 let browser: Browser;
 let till: Awaited<ReturnType<typeof startTill>>;
+/** A live-style gateway for 连接测试 (its WeChat ids required). */
+let live: RunningSandbox;
+const LIVE_SECRET = 'live-secret-0123456789';
 
 beforeAll(async () => {
+  live = await startSandbox({ appId: 'live_app', secret: LIVE_SECRET, merchantNo: 'LM0001', timeScale: 0.01, liveProfile: true });
   browser = await launchBrowser();
   till = await startTill('settings-ui', dataDirWith('settings-ui', {}));
 });
 afterAll(async () => {
   await browser?.close();
   await till?.close();
+  await live?.close();
 });
 
 async function openSettings(): Promise<Page> {
@@ -55,6 +61,36 @@ describe('settings screen', () => {
     await page.getByTestId('pin-submit').click();
     await expect.poll(() => page.getByTestId('issue-secret').textContent()).toContain('8–128');
     await screenshot(page, 'settings-refused-by-main');
+    await page.close();
+  });
+
+  it('连接测试 says an unknown app id is the app id, with what to do, then passes once it is right', async () => {
+    const page = await openSettings();
+    await page.getByTestId('set-gatewayUrl').fill(live.gatewayUrl);
+    await page.getByTestId('set-appId').fill('typo_app');
+    await page.getByTestId('set-merchantNo').fill('LM0001');
+    await page.getByTestId('set-secret').fill(LIVE_SECRET);
+    await page.getByTestId('set-wxSubAppId').fill('wx0000000000000000');
+    await page.getByTestId('settings-check').click();
+    // The placeholder is refused in the method table's terms before anything is sent.
+    await expect.poll(() => page.getByTestId('issue-wxSubAppId').textContent()).toContain('不能是占位值');
+    await page.getByTestId('set-wxSubAppId').fill('wx8a3f5c2e9b1d4760');
+    await page.getByTestId('settings-check').click();
+    await page.getByTestId('pin-input').fill(DEFAULT_PIN);
+    await page.getByTestId('pin-submit').click();
+    await expect.poll(() => page.getByTestId('settings-check-result').getAttribute('data-result')).toBe('unknown_app');
+    expect(await page.getByTestId('settings-check-result').textContent()).toContain('app_id 无效（10001）');
+    expect(await page.getByTestId('issue-appId').textContent()).toContain('10001');
+    await screenshot(page, 'settings-check-unknown-app');
+    await page.getByTestId('set-appId').fill('live_app');
+    await page.getByTestId('settings-check').click();
+    await page.getByTestId('pin-input').fill(DEFAULT_PIN);
+    await page.getByTestId('pin-submit').click();
+    await expect.poll(() => page.getByTestId('settings-check-result').getAttribute('data-result')).toBe('ok');
+    expect(await page.getByTestId('settings-check-result').textContent()).toContain('连接正常');
+    await screenshot(page, 'settings-check-ok');
+    // Nothing was saved by the checks.
+    expect((await savedSettings()).gatewayUrl).toBeUndefined();
     await page.close();
   });
 

@@ -87,7 +87,13 @@ describe('parseCliArgs', () => {
   it('reads every flag, with = too', () => {
     expect(parseCliArgs(['--port=9000', '--app-id', 'A', '--secret', 'S2345678', '--merchant-no', 'M', '--time-scale', '0.01', '--db', '/tmp/x.db'])).toEqual({
       ok: true,
-      args: { port: 9000, appId: 'A', secret: 'S2345678', merchantNo: 'M', timeScale: 0.01, dbPath: '/tmp/x.db', verbose: false },
+      args: { port: 9000, appId: 'A', secret: 'S2345678', merchantNo: 'M', timeScale: 0.01, dbPath: '/tmp/x.db', verbose: false, liveProfile: false, subAppId: 'wx8a3f5c2e9b1d4760', subMchId: '1900012345' },
     });
+  });
+
+  it('reads --live-profile with its WeChat ids, and refuses bad or stray ones by name', () => {
+    expect(parseCliArgs(['--live-profile', '--sub-appid', 'wx1234567890abcdef', '--sub-mch-id', '1234567'])).toMatchObject({ ok: true, args: { liveProfile: true, subAppId: 'wx1234567890abcdef', subMchId: '1234567' } });
+    expect(parseCliArgs(['--live-profile', '--sub-appid', 'wx0000000000000000'])).toMatchObject({ ok: false, error: expect.stringMatching(/^--sub-appid: /) });
+    expect(parseCliArgs(['--sub-mch-id', '1234567'])).toMatchObject({ ok: false, error: expect.stringMatching(/only with --live-profile/) });
   });
 });
