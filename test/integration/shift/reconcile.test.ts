@@ -44,7 +44,7 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; m
   const journal = Journal.open({ path: join(dir, 'journal.db'), terminalId: 'T01' });
   const gateway = createGatewayClient({ gatewayUrl: sandbox.gatewayUrl, appId: sandbox.appId, signType: 'MD5', secret: sandbox.secret });
   const pin = new ManagerPin(dir);
-  const shifts = new ShiftService({
+  const shifts: ShiftService = new ShiftService({
     journal,
     gateway: opts.gatewayUrl ? createGatewayClient({ gatewayUrl: opts.gatewayUrl, appId: sandbox.appId, signType: 'MD5', secret: sandbox.secret, timeoutMs: 300 }) : gateway,
     merchantNo: sandbox.merchantNo,
@@ -53,7 +53,7 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; m
     reconcileConcurrency: opts.reconcileConcurrency,
     bus,
     monotonicNow: clock,
-    ...(opts.refundLate === false ? {} : { onGatewayPaid: (outTradeNo: string, tradeNo: string | null) => engine.applyGatewayPaid(outTradeNo, tradeNo, 'reconcile') }),
+    ...(opts.refundLate === false ? {} : { onGatewayPaid: (outTradeNo: string, tradeNo: string | null): Promise<boolean> => engine.applyGatewayPaid(outTradeNo, tradeNo, 'reconcile') }),
   });
   bus.subscribe((event, payload) => {
     if (event !== 'shift.reconcileProgress') return;
@@ -61,7 +61,7 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; m
     const p = eventSchemas['shift.reconcileProgress'].parse(payload);
     progress.push({ ...p, atMs: peek() });
   });
-  const engine = new PaymentEngine({
+  const engine: PaymentEngine = new PaymentEngine({
     journal,
     gateway,
     merchantNo: sandbox.merchantNo,
