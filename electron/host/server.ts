@@ -72,7 +72,15 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   }
   let origin = '';
 
+  /** The one Host this serves (DNS rebinding: a page of another name must not reach the till). */
+  const hostAllowed = (req: IncomingMessage) => req.headers.host === `127.0.0.1:${(server.address() as AddressInfo).port}`;
+
   const server = createServer((req, res) => {
+    if (!hostAllowed(req)) {
+      log(`host: refused a request for Host ${String(req.headers.host)}`);
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('This till answers only at 127.0.0.1 with its own port.\n');
+      return;
+    }
     serveStatic(req, res).catch((err: unknown) => {
       log(`host: ${req.url}: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(500).end('internal error');
@@ -96,7 +104,14 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       return;
     }
     // Static assets of the build; never outside rendererDir.
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...security }).end('bad request: the path is not valid percent-encoding\n');
+      return;
+    }
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     const file = join(opts.rendererDir, rel);
     if (!file.startsWith(opts.rendererDir + sep) || !existsSync(file) || rel === '' || rel.endsWith('index.html')) {
       res.writeHead(404, { 'Content-Type': 'text/plain', ...security }).end('not found');
@@ -109,6 +124,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
+    if (!hostAllowed(req)) {
+      log(`host: refused a WebSocket for Host ${String(req.headers.host)}`);
+      socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (url.pathname !== '/ws' || req.headers.origin !== origin || !tokenMatches(token, url.searchParams.get('token'))) {
       log(`host: refused a WebSocket from origin ${String(req.headers.origin)}`);
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
@@ -125,12 +145,20 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
     });
     ws.on('close', unsubscribe);
-    ws.on('message', (data) => {
-      let msg: { id?: unknown; channel?: unknown; payload?: unknown };
+    // A frame over MAX_WS_MESSAGE_BYTES, a bad frame or a socket error: ws closes this socket
+    // (1009 / 1002); without a listener the 'error' event would end the whole process.
+    ws.on('error', (err) => log(`host: ${caller} closed: ${err.message}`));
+    ws.on('message', (data, isBinary) => {
+      type Message = { id?: unknown; channel?: unknown; payload?: unknown };
+      let msg: Message | null = null;
       try {
-        msg = JSON.parse(String(data)) as typeof msg;
+        const parsed: unknown = isBinary ? null : JSON.parse(String(data));
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) msg = parsed as Message;
       } catch {
-        ws.send(JSON.stringify({ type: 'result', id: null, result: { ok: false, error: { code: 'invalid_payload', message: 'message is not JSON' } } }));
+        msg = null;
+      }
+      if (!msg) {
+        ws.send(JSON.stringify({ type: 'result', id: null, result: { ok: false, error: { code: 'invalid_payload', message: 'message must be a JSON object as text' } } }));
         return;
       }
       const id = typeof msg.id === 'number' ? msg.id : null;
