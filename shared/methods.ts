@@ -575,6 +575,8 @@ type ValueConv = { ok: true; value: unknown } | { ok: false; rule: string };
 function fromWireValue(f: FieldSpec, v: unknown, isResult: boolean): ValueConv {
   switch (f.kind) {
     case 'money': {
+      // A request's amount is a JSON number (wire.md); a string is refused, not read as one.
+      if (!isResult && typeof v !== 'number') return { ok: false, rule: `${AMOUNT_RULE} (a JSON number, not a string)` };
       const fen = wireYuanToFen(v);
       const min = f.minFen ?? (isResult ? 0 : MIN_AMOUNT_FEN);
       if (fen === null || fen < min || fen > MAX_AMOUNT_FEN) return { ok: false, rule: isResult ? RESULT_AMOUNT_RULE : AMOUNT_RULE };

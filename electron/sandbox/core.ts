@@ -129,7 +129,8 @@ export class GatewayCore {
     if (!signer.verify(fields, fields['sign'])) return done(answer(STATUS.INVALID_SIGN), signer);
     if (str(fields['version']) !== '1.0') return done(answer(STATUS.INVALID_PARAM, 'version: must be 1.0'), signer);
     const method = str(fields['method']);
-    if (!isMethodName(method)) return done(answer(STATUS.INVALID_PARAM, `method: unknown method "${method}"`), signer);
+    // The status table's code for a method this app may not call (an unknown one included).
+    if (!isMethodName(method)) return done(answer(STATUS.METHOD_FORBIDDEN, `method: unknown method "${method}"`), signer);
     if (m.forbiddenMethods.includes(method)) return done(answer(STATUS.METHOD_FORBIDDEN, method), signer);
     let content: unknown;
     try {
@@ -176,7 +177,7 @@ export class GatewayCore {
       case 'jsapi':
         return { answer: this.qrPay(spec, v.variant, p, signType) };
       case 'query':
-        return { answer: this.query(String(p['out_trade_no'])) };
+        return { answer: this.query(String(p['out_trade_no']), v.variant.id === 'unionpay') };
       case 'refund':
         return { answer: this.refund(p, content) };
       case 'reverse':
@@ -427,9 +428,13 @@ export class GatewayCore {
     return ok(variant, result);
   }
 
-  private query(outTradeNo: string): Answer {
+  /** `unionpayVariant`: asked without merchant_no, which only §2.19 (UnionPay orders) allows. */
+  private query(outTradeNo: string, unionpayVariant: boolean): Answer {
     const o = this.order(outTradeNo);
     if (!o) return answer(STATUS.ORDER_NOT_FOUND, `out_trade_no: ${outTradeNo}`);
+    if (unionpayVariant && o.channel !== 'unionpay') {
+      return answer(STATUS.INVALID_PARAM, `merchant_no: required (trade.query §2.18); only a UnionPay order is queried without it`);
+    }
     return this.queryResult(o);
   }
 

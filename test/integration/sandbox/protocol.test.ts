@@ -22,6 +22,13 @@ async function send(body: string, contentType = 'application/x-www-form-urlencod
   }
 }
 const balanceContent = () => JSON.stringify({ merchant_no: sb.merchantNo });
+let scans = 0;
+/** A WeChat scan payment's content (paid at once), with the fields a test wants changed. */
+const scanContent = (over: Record<string, unknown>) =>
+  JSON.stringify({
+    merchant_no: sb.merchantNo, out_trade_no: `PROTO${Date.now()}_${++scans}`, order_name: 'x', auth_code: '134567890123456777',
+    sub_appid: 'wx1234567890abcdef', spbill_create_ip: '127.0.0.1', total_amount: 1, ...over,
+  });
 const signed = (method: string, content: string, extra: Record<string, string> = {}) => {
   const f = { ...signEnvelope(sb.appId, method, content, md5Signer(sb.secret)), ...extra };
   if (Object.keys(extra).some((k) => k !== 'sign')) f['sign'] = md5Signer(sb.secret).sign(f);
@@ -48,7 +55,8 @@ describe('sandbox envelope', () => {
   });
 
   it.each([
-    ['an unknown method', () => signed('weixin.nope', '{}'), 10008, 'method: unknown method "weixin.nope"'],
+    ['an unknown method', () => signed('weixin.nope', '{}'), 13001, 'method: unknown method "weixin.nope"'],
+    ['total_amount as a string', () => signed('weixin.scan_qr_code_pay', scanContent({ total_amount: '1.00' })), 10008, 'total_amount: must be 0.01–100000000 with at most two decimals (a JSON number, not a string)'],
     ['another version', () => signed('merchant.balance', balanceContent(), { version: '2.0' }), 10008, 'version: must be 1.0'],
     ['content that is not a JSON object', () => signed('merchant.balance', '[1]'), 10008, 'content: must be a JSON object string'],
     ['a missing parameter', () => signed('merchant.balance', '{}'), 10008, 'merchant_no: is required'],
@@ -61,6 +69,20 @@ describe('sandbox envelope', () => {
     expect(r.json).toMatchObject({ code });
     expect(String(r.json!['msg'])).toContain(text);
     expect(r.json!['sign']).toBeTruthy(); // the app is known: signed
+  });
+
+  it('total_amount as a JSON number is taken (the same request as the refused string one)', async () => {
+    expect((await send(formBody(signed('weixin.scan_qr_code_pay', scanContent({ total_amount: 1 }))))).json).toMatchObject({ code: 0 });
+  });
+
+  it('trade.query without merchant_no is refused for a non-UnionPay order, naming merchant_no', async () => {
+    const content = JSON.parse(scanContent({ total_amount: 2.5 })) as { out_trade_no: string };
+    expect((await send(formBody(signed('weixin.scan_qr_code_pay', JSON.stringify(content))))).json).toMatchObject({ code: 0 });
+    const r = await send(formBody(signed('trade.query', JSON.stringify({ out_trade_no: content.out_trade_no }))));
+    expect(r.json).toMatchObject({ code: 10008 });
+    expect(String(r.json!['msg'])).toContain('merchant_no: required');
+    const ok = await send(formBody(signed('trade.query', JSON.stringify({ merchant_no: sb.merchantNo, out_trade_no: content.out_trade_no }))));
+    expect(ok.json).toMatchObject({ code: 0 });
   });
 
   it('an unknown app is answered unsigned', async () => {
