@@ -161,14 +161,16 @@ describe('money at the wire', () => {
     expect(JSON.stringify(toWireParams(v, { ...scanWx, total_amount: 10_000_000_000 }))).toContain('"total_amount":100000000');
   });
 
-  it('refuses three decimals, strings that are not amounts, and numbers that lost digits', () => {
+  it('refuses three decimals, amounts sent as strings, and numbers that lost digits', () => {
     const bad = (content: Record<string, unknown>) => {
       const r = fromWireParams('weixin.scan_qr_code_pay', { ...scanWx, ...content });
       return r.ok ? null : issuesMessage(r.issues);
     };
     expect(bad({ total_amount: 19.999 })).toBe('total_amount: must be 0.01–100000000 with at most two decimals');
-    expect(bad({ total_amount: 'abc' })).toBe('total_amount: must be 0.01–100000000 with at most two decimals');
-    expect(bad({ total_amount: '19.99' })).toBeNull();
+    expect(bad({ total_amount: 'abc' })).toBe('total_amount: must be 0.01–100000000 with at most two decimals (a JSON number, not a string)');
+    // A request's amount is a JSON number (wire.md): a string is refused, even one that reads as an amount.
+    expect(bad({ total_amount: '19.99' })).toBe('total_amount: must be 0.01–100000000 with at most two decimals (a JSON number, not a string)');
+    expect(bad({ total_amount: 19.99 })).toBeNull();
     expect(bad({ merchant_no: 12345678901234567890 })).toBe('merchant_no: must be sent as a string (the number lost digits)');
   });
 
