@@ -194,10 +194,15 @@ export class PaymentEngine extends EventEmitter {
     // The out_trade_no is committed; only now does the request leave.
     await this.withLock(a.outTradeNo, async () => {
       const v = classifyPay(await this.call(method, { ...params, out_trade_no: a.outTradeNo } as MethodParams<typeof method>));
-      const cur = this.journal.attempt(a.outTradeNo)!;
-      if (v.kind === 'paid') this.commit(cur, 'paid', { source: 'scan', tradeNo: v.tradeNo, reason: null });
-      else if (v.kind === 'no_money') this.commit(cur, v.state, { source: 'scan', tradeNo: v.tradeNo, reason: v.reason, reasonCode: v.code });
-      else this.commit(cur, 'pending', { source: 'scan', reason: reasonOf(v), reasonCode: codeOf(v), tradeNo: tradeNoOf(v), next: this.nextSettle() });
+      // The answer is committed before anyone is told, but not fsynced on the cashier's wait: the
+      // order number is durable, so a power cut can only send the attempt back to its owed
+      // settle, and recovery asks the gateway again (journal/durability.ts).
+      this.journal.durability.relaxed(() => {
+        const cur = this.journal.attempt(a.outTradeNo)!;
+        if (v.kind === 'paid') this.commit(cur, 'paid', { source: 'scan', tradeNo: v.tradeNo, reason: null });
+        else if (v.kind === 'no_money') this.commit(cur, v.state, { source: 'scan', tradeNo: v.tradeNo, reason: v.reason, reasonCode: v.code });
+        else this.commit(cur, 'pending', { source: 'scan', reason: reasonOf(v), reasonCode: codeOf(v), tradeNo: tradeNoOf(v), next: this.nextSettle() });
+      });
     });
     this.armFor('attempt', a.outTradeNo);
     return this.payment(a.outTradeNo);
@@ -223,26 +228,31 @@ export class PaymentEngine extends EventEmitter {
       const params = qrPayParams(input.method, this.profile, a.outTradeNo, a.amountFen, a.saleId, input.note ?? null);
       const outcome = (await this.call(input.method, params as MethodParams<QrMethod>)) as GatewayOutcome<Record<string, unknown>>;
       const v = classifyCreate(outcome);
-      const cur = this.journal.attempt(a.outTradeNo)!;
-      const url = outcome.kind === 'ok' ? qrUrlOf(outcome.result) : null;
-      if (v.kind === 'no_money') {
-        this.commit(cur, v.state, { source: 'create', reason: v.reason, reasonCode: v.code });
-      } else if (url) {
-        this.commit(cur, 'pending', { source: 'create', qrUrl: url, reason: null, next: this.nextSettle() });
-      } else {
-        // No URL to show: nobody can pay this order. Settle it now (query, then reverse) and
-        // tell the cashier to start again.
-        this.commit(cur, 'pending', {
-          source: 'create',
-          reason: `could not create the payment code: ${reasonOf(v)}`,
-          reasonCode: 'create_unknown',
-          deadlineAtMs: this.now(),
-          next: { action: 'settle', dueAtMs: this.now() + this.cfg.queryIntervalMs },
-        });
-      }
+      // Relaxed like the scan's answer: the order number is durable, the answer can be asked again.
+      this.journal.durability.relaxed(() => this.commitCreated(a, v, outcome));
     });
     this.armFor('attempt', a.outTradeNo);
     return this.payment(a.outTradeNo);
+  }
+
+  private commitCreated(a: AttemptRow, v: ReturnType<typeof classifyCreate>, outcome: GatewayOutcome<Record<string, unknown>>): void {
+    const cur = this.journal.attempt(a.outTradeNo)!;
+    const url = outcome.kind === 'ok' ? qrUrlOf(outcome.result) : null;
+    if (v.kind === 'no_money') {
+      this.commit(cur, v.state, { source: 'create', reason: v.reason, reasonCode: v.code });
+    } else if (url) {
+      this.commit(cur, 'pending', { source: 'create', qrUrl: url, reason: null, next: this.nextSettle() });
+    } else {
+      // No URL to show: nobody can pay this order. Settle it now (query, then reverse) and
+      // tell the cashier to start again.
+      this.commit(cur, 'pending', {
+        source: 'create',
+        reason: `could not create the payment code: ${reasonOf(v)}`,
+        reasonCode: 'create_unknown',
+        deadlineAtMs: this.now(),
+        next: { action: 'settle', dueAtMs: this.now() + this.cfg.queryIntervalMs },
+      });
+    }
   }
 
   cash(input: StartInput & { tenderedFen: Fen }): CashResult {

@@ -4,13 +4,12 @@
 //     measured in the same run, interleaved request by request so that both see the same load.
 //     The client's default transport is node:http; the same client over fetch is printed too, so
 //     the cost of the pipeline itself (validate, sign, verify, parse) is visible at equal transport.
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { createGatewayClient } from '../../electron/gateway/client.js';
 import { prepareRequest } from '../../electron/gateway/request.js';
 import { md5Signer } from '../../electron/gateway/sign.js';
 import { percentile, type BenchLine } from './harness.js';
+import { startSandboxProcess } from './sandbox-process.js';
 
 /** Requests sent in the throughput run (bounded: the run takes a few seconds). */
 const THROUGHPUT_REQUESTS = 20_000;
@@ -21,37 +20,10 @@ const ORDERS = 100;
 /** Round trips per side in the client-vs-fetch comparison. */
 const ROUND_TRIPS = 4_000;
 const WARMUP_REQUESTS = 500;
-const STARTUP_LIMIT_MS = 30_000;
 
 const APP_ID = 'bench_app';
 const SECRET = 'bench-secret-0123456789';
 const MERCHANT_NO = 'BENCH0001';
-
-async function startSandboxProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [join(process.cwd(), 'electron/sandbox/cli.ts'), '--port', '0', '--app-id', APP_ID, '--secret', SECRET, '--merchant-no', MERCHANT_NO], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start')), STARTUP_LIMIT_MS);
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /^gateway_url=(\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /**
  * A lean load generator: one keep-alive TCP connection per in-flight request, pre-encoded HTTP/1.1
@@ -92,9 +64,9 @@ function runConnection(url: URL, requests: readonly Buffer[], take: () => number
 }
 
 export default async function (): Promise<BenchLine[]> {
-  const sb = await startSandboxProcess();
+  const sb = await startSandboxProcess({ appId: APP_ID, secret: SECRET, merchantNo: MERCHANT_NO });
   try {
-    const client = createGatewayClient({ gatewayUrl: sb.url, appId: APP_ID, signType: 'MD5', secret: SECRET });
+    const client = createGatewayClient({ gatewayUrl: sb.gatewayUrl, appId: APP_ID, signType: 'MD5', secret: SECRET });
     // Orders to query.
     const orders: string[] = [];
     for (let i = 0; i < ORDERS; i++) {
@@ -104,7 +76,7 @@ export default async function (): Promise<BenchLine[]> {
       orders.push(out_trade_no);
     }
     const signer = md5Signer(SECRET);
-    const url = new URL(sb.url);
+    const url = new URL(sb.gatewayUrl);
     const bodies: string[] = [];
     const requests: Buffer[] = [];
     for (const out_trade_no of orders) {
@@ -132,7 +104,7 @@ export default async function (): Promise<BenchLine[]> {
     // 2. client round trip vs raw fetch of the same signed body, sequential, interleaved blocks
     const rawBody = bodies[0]!;
     const rawOnce = async () => {
-      const res = await fetch(sb.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: rawBody });
+      const res = await fetch(sb.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: rawBody });
       await res.text();
     };
     const clientOnce = async () => {
@@ -140,7 +112,7 @@ export default async function (): Promise<BenchLine[]> {
       if (r.kind !== 'ok') throw new Error(`client call failed: ${JSON.stringify(r)}`);
     };
     // The same client pipeline over fetch: what validate + sign + verify + parse cost at equal transport.
-    const fetchClient = createGatewayClient({ gatewayUrl: sb.url, appId: APP_ID, signType: 'MD5', secret: SECRET, fetchImpl: fetch });
+    const fetchClient = createGatewayClient({ gatewayUrl: sb.gatewayUrl, appId: APP_ID, signType: 'MD5', secret: SECRET, fetchImpl: fetch });
     const fetchClientOnce = async () => {
       const r = await fetchClient.call('trade.query', { merchant_no: MERCHANT_NO, out_trade_no: orders[0]! });
       if (r.kind !== 'ok') throw new Error(`client call failed: ${JSON.stringify(r)}`);
