@@ -158,6 +158,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       });
       engine.on('progress', (view) => bus.emit('payment.progress', view));
       engine.on('online', (e) => bus.emit('gateway.online', e));
+      engine.on('recovery', (e) => bus.emit('checkout.recovery', e));
       const running = engine;
       // A receipt for every paid order (the drawer opens on cash only); printer trouble never blocks a sale.
       const stopReceipts = printReceiptsOnPaid(running, printer, journal, header, log);
@@ -181,7 +182,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   }
 
   let side = await openPaymentSide(settings.get());
-  await side.engine.recover();
+  // The cashier is served at once; the last run's owed work is settled in the background.
+  side.engine.recoverInBackground();
   side.engine.startReconciler();
   await scanners.configure(settings.get().scanners).catch((err: unknown) => log(`scanners: ${(err as Error).message}`));
 
@@ -206,6 +208,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         language: s.language,
         shell: opts.shell,
         online: side.engine.isOnline().online,
+        recovery: side.engine.recoveryStatus(),
       };
     },
   };

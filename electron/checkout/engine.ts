@@ -123,6 +123,7 @@ export interface PaidNotice {
 export type NoticeResult = 'applied' | 'duplicate' | 'recorded' | 'unknown_order' | 'amount_mismatch';
 
 export type OnlineEvent = { online: boolean; reason: string | null };
+export type RecoveryStatus = { running: boolean; owed: number };
 
 const MAX_NOTE_CHARS = 200;
 /** trade.reverse is "订单撤销[支付宝|微信]": other channels' orders close at the gateway by themselves. */
@@ -151,6 +152,7 @@ export class PaymentEngine extends EventEmitter {
   private online: OnlineEvent = { online: true, reason: null };
   private failures = 0;
   private stopped = false;
+  private recovering = false;
 
   constructor(deps: EngineDeps) {
     super();
@@ -420,7 +422,28 @@ export class PaymentEngine extends EventEmitter {
   async recover(): Promise<void> {
     const rows = this.journal.openWork();
     this.log(`recover: ${rows.length} open item(s)`);
-    await this.runMany(rows, true);
+    this.recovering = true;
+    this.emit('recovery', this.recoveryStatus());
+    try {
+      await this.runMany(rows, true);
+    } finally {
+      this.recovering = false;
+      this.emit('recovery', this.recoveryStatus());
+    }
+  }
+
+  /**
+   * Recovery without holding up the till: the cashier can take the next sale (each order has its
+   * own lock) while the owed work of the last run is settled with the gateway, which can take
+   * many seconds when it is slow or unreachable. 'recovery' events say how much is still owed.
+   */
+  recoverInBackground(): void {
+    void this.track(this.recover());
+  }
+
+  /** Whether recovery is running, and how many items of owed work (queries, reversals, refunds) are open. */
+  recoveryStatus(): RecoveryStatus {
+    return { running: this.recovering, owed: this.journal.openWork().length };
   }
 
   startReconciler(): void {

@@ -10,6 +10,8 @@ const en: Record<keyof typeof zh, string> = {
   'shell.electron': 'Desktop',
   'shell.browser-host': 'Browser',
   'gateway.online': 'Gateway online',
+  'recovery.running': 'Checking {n} unfinished from last run',
+  'recovery.hint': 'Some payments had no result when the till last stopped; the gateway is being asked. You can keep selling.',
   'gateway.offline': 'Gateway offline',
   terminal: 'Terminal',
   merchant: 'Merchant',

@@ -10,6 +10,8 @@ export default {
   'shell.browser-host': '浏览器版',
   'gateway.online': '网关在线',
   'gateway.offline': '网关离线',
+  'recovery.running': '正在核对上次未完成的 {n} 笔',
+  'recovery.hint': '上次关机时还有支付没有结果，正在向网关查询；收银不受影响',
   'terminal': '终端',
   'merchant': '商户号',
   'error.unavailable': '收银服务暂时无法连接',

@@ -219,6 +219,13 @@ export interface AppInfo {
   /** Where the main side runs: inside Electron, or the browser host under Node. */
   shell: 'electron' | 'browser-host';
   online: boolean;
+  /** Recovery at start settles the last run's owed work in the background: running, and items still owed. */
+  recovery: RecoveryStatus;
+}
+
+export interface RecoveryStatus {
+  running: boolean;
+  owed: number;
 }
 
 export interface PaymentView {
@@ -582,6 +589,8 @@ export const eventSchemas = {
   'shift.reconcileProgress': z
     .strictObject({ shiftId: z.number().int().min(1), checked: z.number().int().min(0), total: z.number().int().min(0) })
     .refine((p) => p.checked <= p.total, { message: 'must be at most total', path: ['checked'] }),
+  /** Recovery of owed work started or ended (see AppInfo.recovery). */
+  'checkout.recovery': z.strictObject({ running: z.boolean(), owed: z.number().int().min(0) }),
   /** The gateway became reachable or unreachable. */
   'gateway.online': z.strictObject({ online: z.boolean(), reason: z.string().nullable() }),
   /** Settings changed (in another window, or by a save). */

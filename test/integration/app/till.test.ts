@@ -1,7 +1,9 @@
 // The whole till under Node, through the one handler table the renderer uses: real journal file,
 // real embedded sandbox gateway over HTTP, real payment engine.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Journal } from '../../../electron/journal/journal.js';
 import { decodeToPrinted } from '../../../electron/printer/decode.js';
 import { chromiumPdfRenderer } from '../../../electron/host/pdf.js';
 import { tmpdir } from 'node:os';
@@ -83,6 +85,38 @@ describe('the wired till', () => {
     const second = await start(first.dataDir);
     expect(await settled(second.app, slow.outTradeNo)).toBe('paid');
     expect(second.app.runtime.gateway().sandbox!.ledger.order(slow.outTradeNo)).toMatchObject({ amountFen: 777 });
+  });
+});
+
+describe('recovery at start', () => {
+  it('serves the cashier at once while the last run\'s owed work waits on a gateway that does not answer', async () => {
+    // A gateway that takes connections and never answers: every recovery query waits its full timeout.
+    const held: Socket[] = [];
+    const blackHole: Server = createServer((sock) => void held.push(sock));
+    await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
+    const port = (blackHole.address() as { port: number }).port;
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'pos-till-'));
+      writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ gatewayUrl: `http://127.0.0.1:${port}/gateway`, appId: 'app1', merchantNo: 'M1', signType: 'MD5' }));
+      writeFileSync(join(dataDir, 's.txt'), 'secret-secret-1');
+      // The last run died with three payments in the air.
+      const before = Journal.open({ path: join(dataDir, 'journal.sqlite'), terminalId: 'T01' });
+      for (let i = 0; i < 3; i++) before.createAttempt({ kind: 'scan', channel: 'weixin', method: 'weixin.scan_qr_code_pay', amountFen: 100 + i, settleDueAtMs: 0 });
+      before.close();
+
+      const { app } = await start(dataDir);
+      // start() returned before any of the three queries could have been answered (they never are).
+      const info = await call(app, 'app.info', {});
+      expect(info.recovery).toEqual({ running: true, owed: 3 });
+      expect(await call(app, 'checkout.cash', { amountFen: 1250, tenderedFen: 2000 })).toMatchObject({ changeFen: 750 });
+      expect((await call(app, 'orders.search', {})).total).toBe(4);
+      // When the queries time out, recovery ends; the work stays owed, for the reconciler.
+      const ended = await new Promise<unknown>((resolve) => app.runtime.bus.subscribe((event, payload) => event === 'checkout.recovery' && !(payload as { running: boolean }).running && resolve(payload)));
+      expect(ended).toEqual({ running: false, owed: 3 });
+    } finally {
+      for (const s of held) s.destroy();
+      blackHole.close();
+    }
   });
 });
 
