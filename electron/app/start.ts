@@ -185,6 +185,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   // The cashier is served at once; the last run's owed work is settled in the background.
   side.engine.recoverInBackground();
   side.engine.startReconciler();
+  // The open shift's orders are confirmed with the gateway in the background, so the close is quick.
+  shifts.startConfirmer();
   await scanners.configure(settings.get().scanners).catch((err: unknown) => log(`scanners: ${(err as Error).message}`));
 
   const runtime: Runtime = {
@@ -275,6 +277,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     handlers,
     close: async () => {
       stopForwarding();
+      await shifts.stopConfirmer();
       await scanners.close();
       await side.close();
       await printer.idle();

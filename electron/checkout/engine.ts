@@ -398,9 +398,13 @@ export class PaymentEngine extends EventEmitter {
         this.journal.note('callback.not_paid', n.outTradeNo, { state: cur.state, tradeStatus: n.tradeStatus });
         return 'recorded';
       }
-      if (cur.state === 'paid' || cur.state === 'refunded') return 'duplicate';
+      if (cur.state === 'paid' || cur.state === 'refunded') {
+        if (cur.state === 'paid') this.confirm(cur.outTradeNo, 'callback');
+        return 'duplicate';
+      }
       if (cur.state === 'created' || cur.state === 'pending') {
         this.commit(cur, 'paid', { source: 'callback', tradeNo: n.tradeNo, reason: null });
+        this.confirm(cur.outTradeNo, 'callback');
         return 'applied';
       }
       if (cur.state === 'paid_after_close') return 'duplicate';
@@ -518,9 +522,13 @@ export class PaymentEngine extends EventEmitter {
     }
     let cur = this.journal.attempt(a.outTradeNo)!;
     if (cur.state !== 'created' && cur.state !== 'pending') return; // a callback settled it meanwhile
-    if (v.kind === 'paid') return void this.commit(cur, 'paid', { source: 'query', tradeNo: v.tradeNo, reason: null });
-    if (v.kind === 'no_money') return void this.commit(cur, v.state, { source: 'query', tradeNo: v.tradeNo, reason: v.reason, reasonCode: v.code });
-    if (v.kind === 'refunded') return void this.commit(cur, 'refunded', { source: 'query', tradeNo: v.tradeNo, reason: v.reason });
+    if (v.kind === 'paid' || v.kind === 'no_money' || v.kind === 'refunded') {
+      const to = v.kind === 'paid' ? 'paid' : v.kind === 'refunded' ? 'refunded' : v.state;
+      const after = this.commit(cur, to, { source: 'query', tradeNo: v.tradeNo, reason: v.kind === 'paid' ? null : v.reason, ...(v.kind === 'no_money' ? { reasonCode: v.code } : {}) });
+      // A final answer to a query: the shift close need not ask again.
+      if (after.state === to) this.confirm(after.outTradeNo, 'query');
+      return;
+    }
     if (v.kind === 'pending' && cur.state === 'created') {
       cur = this.commit(cur, 'pending', { source: 'query', tradeNo: v.tradeNo, reason: v.reason, next: this.nextSettle() });
     } else if (v.kind === 'pending' && v.tradeNo && !cur.tradeNo) {
@@ -782,6 +790,14 @@ export class PaymentEngine extends EventEmitter {
 
   private nextSettle(): { action: 'settle'; dueAtMs: number } {
     return { action: 'settle', dueAtMs: this.now() + this.cfg.queryIntervalMs };
+  }
+
+  /**
+   * Records that the gateway vouched for this final order (journal/confirmations.ts). Relaxed: a
+   * lost confirmation costs one more query at the shift close, nothing else.
+   */
+  private confirm(outTradeNo: string, by: 'callback' | 'query'): void {
+    this.journal.durability.relaxed(() => this.journal.confirmations.confirm([outTradeNo], by, new Date(this.now()).toISOString()));
   }
 
   /** Commits a state change if the state machine allows it, then tells the UI. */

@@ -25,6 +25,7 @@ import {
   type RefundState,
 } from '../../shared/payment.js';
 import { Durability } from './durability.js';
+import { Confirmations } from './confirmations.js';
 import { AuditLog, type AuditCheck } from './audit.js';
 import { migrate, type Migration } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -189,6 +190,8 @@ export class Journal {
   readonly audit: AuditLog;
   /** Relaxed commits (a gateway answer the till can ask again) and their flush: see durability.ts. */
   readonly durability: Durability;
+  /** The gateway's word on final orders (a verified callback, a final query, a matching reconciliation). */
+  readonly confirmations: Confirmations;
   private readonly now: () => number;
   private readonly s: ReturnType<Journal['prepare']>;
 
@@ -224,6 +227,7 @@ export class Journal {
     this.db = db;
     this.audit = new AuditLog(db);
     this.durability = new Durability(db, options.path);
+    this.confirmations = new Confirmations(db);
     this.s = this.prepare(db);
   }
 

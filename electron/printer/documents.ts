@@ -98,6 +98,7 @@ const reconciliationSchema = z
       }),
     ),
     checked: z.number().int().min(0).optional(),
+    confirmed: z.number().int().min(0).optional(),
   })
   .nullable();
 
@@ -279,7 +280,7 @@ const LABELS = {
     count: '笔', totalNet: '合计净额', cash: '钱箱', float: '备用金', cashSales: '现金销售', cashRefunds: '现金退款',
     cashIn: '存入', cashOut: '取出', expected: '应有现金', counted: '实点现金', variance: '差额', notCounted: '未清点',
     openOrders: '未完成订单', none: '无', reconcile: '与网关对账', notReconciled: '未对账', matches: '与网关核对一致，精确到分',
-    diffs: '差异', journal: '本机', gateway: '网关', checked: '已核对订单', moreDiffs: '……另有 {n} 笔差异，见屏幕或 CSV', noSales: '无交易', stillOpen: '（未结束）', managerSign: '店长签名',
+    diffs: '差异', journal: '本机', gateway: '网关', checked: '已核对订单', confirmed: '网关已确认（未再查询）', moreDiffs: '……另有 {n} 笔差异，见屏幕或 CSV', noSales: '无交易', stillOpen: '（未结束）', managerSign: '店长签名',
     hidden: '盲点收银：交班时显示', blindNote: '盲点收银：现金金额交班清点后显示',
     firstCount: '首次清点', timesCounted: '清点次数', recount: '首次清点 {first} · 清点 {n} 次',
   },
@@ -293,7 +294,7 @@ const LABELS = {
     count: '', totalNet: 'TOTAL NET', cash: 'Cash drawer', float: 'Float', cashSales: 'Cash sales', cashRefunds: 'Cash refunds',
     cashIn: 'Cash in', cashOut: 'Cash out', expected: 'Expected', counted: 'Counted', variance: 'Variance', notCounted: 'not counted',
     openOrders: 'Open orders', none: 'none', reconcile: 'Gateway reconciliation', notReconciled: 'not reconciled', matches: 'matches the gateway to the fen',
-    diffs: 'Differences', journal: 'here', gateway: 'gateway', checked: 'Orders checked', moreDiffs: '… {n} more differences: see the screen or the CSV', noSales: 'no transactions', stillOpen: '(open)', managerSign: 'Manager signature',
+    diffs: 'Differences', journal: 'here', gateway: 'gateway', checked: 'Orders checked', confirmed: 'Confirmed by the gateway (not asked again)', moreDiffs: '… {n} more differences: see the screen or the CSV', noSales: 'no transactions', stillOpen: '(open)', managerSign: 'Manager signature',
     hidden: 'hidden until the blind count', blindNote: 'Blind count: cash figures are shown after the count at close',
     firstCount: 'First count', timesCounted: 'Times counted', recount: 'first count {first} · counted {n} times',
   },
@@ -593,8 +594,10 @@ function renderReport(
     d.lines(wrapColumns(L.matches, cols));
     d.w.bold(false);
     if (r.reconciliation.checked !== undefined) d.lr(`  ${L.checked}`, String(r.reconciliation.checked));
+    if (r.reconciliation.confirmed) d.lr(`  ${L.confirmed}`, String(r.reconciliation.confirmed));
   } else {
     if (r.reconciliation.checked !== undefined) d.lr(`  ${L.checked}`, String(r.reconciliation.checked));
+    if (r.reconciliation.confirmed) d.lr(`  ${L.confirmed}`, String(r.reconciliation.confirmed));
     d.lr(L.diffs, String(r.reconciliation.diffs.length));
     // A paper roll is not the place for thousands of lines (an offline close lists every order
     // as not checked): the first MAX_PRINTED_DIFFS, then how many more the screen and CSV show.

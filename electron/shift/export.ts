@@ -105,6 +105,7 @@ export function reportToCsv(report: ShiftReport, opts: ExportOptions & { bom?: b
   const rec = report.reconciliation;
   rows.push([t(L.reconcile), t(rec === null ? L.notReconciled : rec.matches ? L.matches : `${L.diffs} ${rec.diffs.length}`)]);
   if (rec && rec.checked !== undefined) rows.push([t(L.checked), n(rec.checked)]);
+  if (rec && rec.confirmed) rows.push([t(L.confirmed), n(rec.confirmed)]);
   if (rec && rec.diffs.length > 0) {
     rows.push([X.outTradeNo, X.cause, L.journal, L.gateway].map(t));
     for (const d of rec.diffs) rows.push([t(d.outTradeNo), t(DIFF_CAUSE_NAMES[locale][d.cause]), t(d.journal), t(d.gateway)]);
@@ -237,7 +238,7 @@ ${recount ? `<tr><td colspan="2" class="recount">${esc(recount)}</td></tr>` : ''
 ${report.openOrders.length === 0 ? '' : `<table class="open"><thead><tr><th>${esc(X.outTradeNo)}</th><th>${esc(X.channel)}</th><th>${esc(X.state)}</th><th class="num">${esc(X.yuan)}</th><th>${esc(X.createdAt)}</th></tr></thead><tbody>${report.openOrders.map((o) => `<tr>${td(o.outTradeNo)}${td(CHANNEL_NAMES[locale][o.channel])}${td(ORDER_STATE_NAMES[locale][o.state])}${yuan(o.amountFen)}${td(time(o.createdAt))}</tr>`).join('')}</tbody></table>`}
 
 <h2>${esc(L.reconcile)}</h2>
-<p><span class="status ${rec === null ? '' : rec.matches ? 'ok' : 'bad'}">${esc(recText)}</span>${rec && rec.checked !== undefined ? ` &nbsp; ${esc(L.checked)}: ${rec.checked}` : ''}</p>
+<p><span class="status ${rec === null ? '' : rec.matches ? 'ok' : 'bad'}">${esc(recText)}</span>${rec && rec.checked !== undefined ? ` &nbsp; ${esc(L.checked)}: ${rec.checked}` : ''}${rec && rec.confirmed ? ` &nbsp; ${esc(L.confirmed)}: ${rec.confirmed}` : ''}</p>
 ${rec && rec.diffs.length > 0 ? `<table class="diffs"><thead><tr><th>${esc(X.outTradeNo)}</th><th>${esc(X.cause)}</th><th>${esc(L.journal)}</th><th>${esc(L.gateway)}</th></tr></thead><tbody>${rec.diffs.map((d) => `<tr>${td(d.outTradeNo)}${td(DIFF_CAUSE_NAMES[locale][d.cause])}${td(d.journal)}${td(d.gateway)}</tr>`).join('')}</tbody></table>` : ''}
 
 <div class="sign"><div>${esc(L.cashier)}</div><div>${esc(L.managerSign)}</div></div>

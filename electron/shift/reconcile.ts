@@ -18,8 +18,11 @@ import type { ReconcileDiff } from '../../shared/ipc/contract.js';
 import type { GatewayClient } from '../gateway/client.js';
 import type { JournalOrder } from './store.js';
 
-/** trade.query calls in flight at once: quick for 5,000 orders, gentle on the gateway. */
-export const RECONCILE_CONCURRENCY = 8;
+/**
+ * trade.query calls in flight at once: a 36,000-order shift whose orders mostly came with a
+ * verified callback closes in seconds; still a small share of a gateway's capacity.
+ */
+export const RECONCILE_CONCURRENCY = 16;
 /** One trade.query of a reconciliation may take this long. */
 export const RECONCILE_QUERY_TIMEOUT_MS = 10_000;
 /** Tries per order when the answer is unknown (timeout, transport, unsigned). */
@@ -40,6 +43,8 @@ export type QueryAnswer =
   | { kind: 'failed'; reason: string };
 
 const TAKES_MONEY: readonly AttemptState[] = ['paid', 'refunded'];
+/** States a reconciliation's agreeing answer can confirm (migration 007: final ones only). */
+const FINAL_HERE: readonly AttemptState[] = ['paid', 'declined', 'closed', 'refunded'];
 
 function journalText(o: JournalOrder): string {
   let t = `${o.state} ${formatYuan(o.amountFen)}`;
@@ -90,6 +95,8 @@ export interface ReconcileResult {
   diffs: ReconcileDiff[];
   /** Orders without a usable answer (also listed in diffs as not_checked). */
   unchecked: number;
+  /** Final orders whose answer agreed with the journal: the gateway has now confirmed them. */
+  matched: string[];
 }
 
 export interface ReconcileOptions {
@@ -160,15 +167,18 @@ export async function reconcileOrders(gateway: GatewayClient | null, orders: rea
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(total, 1)) }, worker));
   }
   const diffs: ReconcileDiff[] = [];
+  const matched: string[] = [];
   let unchecked = 0;
   for (let i = 0; i < total; i++) {
     const order = orders[i]!;
     const a = answers[i]!;
     if (a.kind === 'failed') unchecked++;
-    diffs.push(...compareOrder(order, a));
+    const d = compareOrder(order, a);
+    diffs.push(...d);
+    if (d.length === 0 && a.kind !== 'failed' && FINAL_HERE.includes(order.state)) matched.push(order.outTradeNo);
     if (o.onGatewayPaid && a.kind === 'found' && a.state === 'paid' && (order.state === 'closed' || order.state === 'declined')) {
       await o.onGatewayPaid(order.outTradeNo, a.tradeNo);
     }
   }
-  return { checked: total - unchecked, diffs, unchecked };
+  return { checked: total - unchecked, diffs, unchecked, matched };
 }

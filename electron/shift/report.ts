@@ -38,7 +38,7 @@ export interface BuildInput {
   to: string | null;
   cashierId: string | null;
   countedFen: Fen | null;
-  reconciliation: { diffs: ReconcileDiff[]; checked: number } | null;
+  reconciliation: { diffs: ReconcileDiff[]; checked: number; confirmed?: number } | null;
 }
 
 export function buildReport(store: ShiftStore, b: BuildInput): FullShiftReport {
@@ -56,7 +56,9 @@ export function buildReport(store: ShiftStore, b: BuildInput): FullShiftReport {
     totalNetFen: sumFen(channels.map((c) => c.netFen)),
     cash: { ...cash, countedFen: b.countedFen, varianceFen: b.countedFen === null ? null : b.countedFen - cash.expectedFen },
     openOrders: store.openOrders(b.scope),
-    reconciliation: b.reconciliation ? { matches: b.reconciliation.diffs.length === 0, diffs: b.reconciliation.diffs, checked: b.reconciliation.checked } : null,
+    reconciliation: b.reconciliation
+      ? { matches: b.reconciliation.diffs.length === 0, diffs: b.reconciliation.diffs, checked: b.reconciliation.checked, ...(b.reconciliation.confirmed !== undefined ? { confirmed: b.reconciliation.confirmed } : {}) }
+      : null,
   };
   assertReport(report);
   return report;

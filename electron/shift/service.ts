@@ -11,9 +11,9 @@ import type { GatewayClient } from '../gateway/client.js';
 import type { EventBus } from '../app/bus.js';
 import { isoOf, localDateOf, type Journal } from '../journal/journal.js';
 import { hashPin, PIN_RULE, PIN_RULE_TEXT, verifyPin } from './pin.js';
-import { reconcileOrders, type ReconcileResult } from './reconcile.js';
+import { reconcileOrders } from './reconcile.js';
 import { assertReport, blindReport, buildReport, ReportInvariantError } from './report.js';
-import { ShiftStore, type CashierRole, type JournalOrder, type Scope, type ShiftRow } from './store.js';
+import { RECONCILE_PAGE_ORDERS, ShiftStore, type CashierRole, type ReconcileAsk, type Scope, type ShiftRow } from './store.js';
 import { shiftReportSchema } from '../printer/documents.js';
 
 /** Wrong PINs in a row before a cashier is locked out for PIN_LOCKOUT_MS. */
@@ -23,6 +23,16 @@ export const PIN_LOCKOUT_MS = 5 * 60_000;
 export const DEFAULT_VARIANCE_THRESHOLD_FEN = 1_000;
 /** Counts per denomination at most (a bundle of 100,000 notes is already absurd at a till). */
 export const MAX_DENOMINATION_COUNT = 100_000;
+/**
+ * The confirmer: while a shift is open, its final gateway orders are asked once in the background,
+ * a page every CONFIRM_INTERVAL_MS, so the close has little left to ask (orders WeChat's scan pay
+ * never calls back about, a lost Alipay callback). Only orders at least one interval old.
+ */
+export const CONFIRM_INTERVAL_MS = 10_000;
+/** Orders asked per confirmer page (at most CONFIRM_PAGE_ORDERS / CONFIRM_INTERVAL_MS per second). */
+export const CONFIRM_PAGE_ORDERS = 500;
+/** Queries in flight at once for the confirmer: gentle, the cashier's payments come first. */
+export const CONFIRM_CONCURRENCY = 2;
 /** Rounds of "reconcile the orders that arrived while reconciling" before close gives up. */
 export const MAX_CLOSE_RECONCILE_ROUNDS = 3;
 /** Longest cash-move reason / variance reason kept. */
@@ -136,6 +146,10 @@ export class ShiftService {
   private merchantNo: string;
   private session: SessionView | null = null;
   private closing = false;
+  private confirmer: NodeJS.Timeout | null = null;
+  private confirming: Promise<void> | null = null;
+  /** Per shift: the highest attempt id the confirmer has asked about, and the newest id it may ask next time. */
+  private confirmCursor = { shiftId: 0, afterId: 0, uptoId: 0 };
 
   constructor(private readonly o: ShiftServiceOptions) {
     this.journal = o.journal;
@@ -145,6 +159,60 @@ export class ShiftService {
     this.log = o.log ?? (() => undefined);
     this.gateway = o.gateway;
     this.merchantNo = o.merchantNo;
+  }
+
+  /** Starts the background confirmer (CONFIRM_INTERVAL_MS); stopConfirmer() ends it. */
+  startConfirmer(intervalMs = CONFIRM_INTERVAL_MS): void {
+    if (this.confirmer) return;
+    this.confirmer = setInterval(() => void this.confirmTick(), intervalMs);
+    this.confirmer.unref?.();
+  }
+
+  async stopConfirmer(): Promise<void> {
+    if (this.confirmer) clearInterval(this.confirmer);
+    this.confirmer = null;
+    await this.confirming;
+  }
+
+  /**
+   * One confirmer page: the open shift's gateway orders the gateway has not confirmed, between the
+   * cursor and the newest id seen one tick ago, asked and compared exactly as the close does; the
+   * ones that match are confirmed (a paid-after-close one is refunded via onGatewayPaid). An order
+   * that differs stays unconfirmed for the close to report. Returns the orders asked.
+   */
+  async confirmTick(): Promise<number> {
+    if (this.confirming || this.closing || !this.gateway) return 0;
+    const shiftId = this.currentShiftId();
+    if (shiftId === null) return 0;
+    if (this.confirmCursor.shiftId !== shiftId) {
+      // First sight of this shift: note how far to go next time, so every order asked is one interval old.
+      this.confirmCursor = { shiftId, afterId: 0, uptoId: this.store.maxAttemptId() };
+      return 0;
+    }
+    const c = this.confirmCursor;
+    let asked = 0;
+    const run = (async () => {
+      const page = this.store.ordersToReconcile({ kind: 'shift', shiftId }, c.afterId, c.uptoId, CONFIRM_PAGE_ORDERS);
+      if (page.length > 0) {
+        const r = await reconcileOrders(this.gateway, page, {
+          merchantNo: this.merchantNo,
+          concurrency: CONFIRM_CONCURRENCY,
+          timeoutMs: this.o.reconcileTimeoutMs,
+          ...(this.o.onGatewayPaid ? { onGatewayPaid: this.o.onGatewayPaid } : {}),
+        });
+        // Orders without an answer (offline) are asked again next time; the rest move the cursor.
+        const firstUnanswered = r.unchecked > 0 ? page.find((o) => r.diffs.some((d) => d.outTradeNo === o.outTradeNo && d.cause === 'not_checked')) : undefined;
+        c.afterId = firstUnanswered ? firstUnanswered.attemptId - 1 : page.at(-1)!.attemptId;
+        this.journal.durability.relaxed(() => this.journal.confirmations.confirm(r.matched, 'reconcile', this.at()));
+        asked = page.length;
+      }
+      if (page.length < CONFIRM_PAGE_ORDERS) c.uptoId = this.store.maxAttemptId();
+    })();
+    this.confirming = run.catch((err: unknown) => this.log(`confirmer: ${err instanceof Error ? err.message : String(err)}`)).finally(() => {
+      this.confirming = null;
+    });
+    await this.confirming;
+    return asked;
   }
 
   /** New gateway settings (or none). */
@@ -351,7 +419,7 @@ export class ShiftService {
     return full ? report : blindReport(report);
   }
 
-  private liveReport(s: ShiftRow, title: 'X' | 'Z', countedFen: Fen | null, reconciliation: { diffs: ReconcileDiff[]; checked: number } | null, closedAt: string | null = null): FullShiftReport {
+  private liveReport(s: ShiftRow, title: 'X' | 'Z', countedFen: Fen | null, reconciliation: { diffs: ReconcileDiff[]; checked: number; confirmed: number } | null, closedAt: string | null = null): FullShiftReport {
     return buildReport(this.store, { title, scope: { kind: 'shift', shiftId: s.id }, shifts: [s], from: s.openedAt, to: closedAt, cashierId: s.cashierId, countedFen, reconciliation });
   }
 
@@ -495,32 +563,37 @@ export class ShiftService {
 
     this.closing = true;
     try {
+      await this.confirming; // a confirmer page in flight finishes first (no order asked twice at once)
       const scope: Scope = { kind: 'shift', shiftId: shift.id };
-      // Reconcile; then pick up orders that arrived meanwhile, a bounded number of rounds.
-      const seen = new Set<string>();
-      const result: ReconcileResult = { checked: 0, diffs: [], unchecked: 0 };
+      // Reconcile what the gateway has not confirmed yet, page by page; then pick up orders that
+      // arrived meanwhile (ids above the round's snapshot), a bounded number of rounds.
+      const result = { checked: 0, diffs: [] as ReconcileDiff[], unchecked: 0, matchedHere: 0 };
       let maxAttemptId = 0;
       // Progress over every round: `total` grows when a round picks up sales that arrived meanwhile.
       const progress = this.progressPacer(shift.id);
       let queried = 0;
       let total = 0;
       for (let round = 1; ; round++) {
-        maxAttemptId = this.store.maxAttemptId();
-        const fresh = this.store.gatewayOrders(scope).filter((o) => !seen.has(o.outTradeNo));
-        if (fresh.length === 0) break;
+        const from = maxAttemptId;
+        const upto = this.store.maxAttemptId();
+        const { toAsk } = this.store.reconcileCounts(scope, from, upto);
+        maxAttemptId = upto;
+        if (toAsk === 0) break;
         if (round > MAX_CLOSE_RECONCILE_ROUNDS) throw new PosError('conflict', 'sales keep arriving on this shift while it closes: stop selling, then close again');
-        total += fresh.length;
+        total += toAsk;
         progress.report(queried, total);
         const base = queried;
-        const r = await this.reconcile(fresh, (done, n) => {
+        const r = await this.reconcilePages(scope, from, upto, [], (done) => {
           queried = base + done;
           progress.report(queried, total);
-          opts.onProgress?.(done, n);
+          opts.onProgress?.(queried, total);
         });
-        queried = base + fresh.length;
-        for (const o of fresh) seen.add(o.outTradeNo);
+        queried = base + r.asked;
+        // A round can find fewer than it counted (a callback confirmed some meanwhile): the total follows.
+        total = queried;
         result.checked += r.checked;
         result.unchecked += r.unchecked;
+        result.matchedHere += r.confirmedNow;
         result.diffs.push(...r.diffs);
       }
       progress.end(queried, total);
@@ -529,10 +602,12 @@ export class ShiftService {
         const s = this.store.shift(shift.id)!;
         if (s.closedAt !== null) throw new PosError('conflict', `shift ${shift.id} is already closed`);
         if (s.counts !== shift.counts) throw new PosError('conflict', 'a new count was recorded while the shift was closing: close again');
-        if (this.store.gatewayOrders(scope, maxAttemptId).some((o) => !seen.has(o.outTradeNo))) {
+        if (this.store.reconcileCounts(scope, maxAttemptId, Number.MAX_SAFE_INTEGER).toAsk > 0) {
           throw new PosError('conflict', 'a sale arrived while the shift was closing: close again');
         }
-        const live = this.liveReport(s, 'Z', input.countedFen, { diffs: result.diffs, checked: result.checked }, at);
+        // Orders the gateway had confirmed (callback, final query, this close's own matches) were not asked again.
+        const confirmed = this.store.reconcileCounts(scope, 0, maxAttemptId).confirmed - result.matchedHere;
+        const live = this.liveReport(s, 'Z', input.countedFen, { diffs: result.diffs, checked: result.checked, confirmed }, at);
         if (live.openOrders.length > 0) throw this.openOrdersError(s.id, live);
         // The owner sees how the count went: the first count and how many there were.
         const z: FullShiftReport = { ...live, cash: { ...live.cash, counts: s.counts, firstCountedFen: s.firstCountedFen!, firstVarianceFen } };
@@ -542,7 +617,7 @@ export class ShiftService {
         }
         assertReport(z);
         const reconId = this.store.insertReconciliation({
-          scope: 'shift', shiftId: s.id, businessDate: null, at, maxAttemptId, checked: result.checked, matches: result.diffs.length === 0, diffs: JSON.stringify(result.diffs),
+          scope: 'shift', shiftId: s.id, businessDate: null, at, maxAttemptId, checked: result.checked, confirmed, matches: result.diffs.length === 0, diffs: JSON.stringify(result.diffs),
         });
         const closed = this.store.closeShift({
           id: s.id,
@@ -566,7 +641,7 @@ export class ShiftService {
             closedBy: who.cashierId, expectedFen: z.cash.expectedFen, countedFen: input.countedFen, varianceFen: z.cash.varianceFen,
             managerApproved: needsApproval, varianceReason: reason, totalNetFen: z.totalNetFen, reconciliationId: reconId,
             counts: s.counts, firstCountedFen: s.firstCountedFen, firstVarianceFen,
-            reconciled: { checked: result.checked, diffs: result.diffs.length },
+            reconciled: { checked: result.checked, confirmed, diffs: result.diffs.length },
           },
         });
         return z;
@@ -610,14 +685,42 @@ export class ShiftService {
     return new PosError('conflict', `shift ${shiftId} cannot close: ${r.openOrders.length} order(s) not final: ${list}${more}. Settle them (query now) first.`);
   }
 
-  private reconcile(orders: readonly JournalOrder[], onProgress?: (done: number, total: number) => void): Promise<ReconcileResult> {
-    return reconcileOrders(this.gateway, orders, {
-      merchantNo: this.merchantNo,
-      concurrency: this.o.reconcileConcurrency,
-      timeoutMs: this.o.reconcileTimeoutMs,
-      onProgress,
-      ...(this.o.onGatewayPaid ? { onGatewayPaid: this.o.onGatewayPaid } : {}),
-    });
+  /**
+   * Queries the scope's orders in (afterAttemptId, uptoAttemptId] that the gateway has not
+   * confirmed, RECONCILE_PAGE_ORDERS at a time, and records the ones that matched as confirmed
+   * (a later 日结 need not ask again). `asked`: orders queried; `confirmedNow`: marked confirmed.
+   */
+  private async reconcilePages(
+    scope: Scope,
+    afterAttemptId: number,
+    uptoAttemptId: number,
+    skipShiftIds: readonly number[],
+    onProgress?: (done: number) => void,
+    ask: ReconcileAsk = 'unconfirmed',
+  ): Promise<{ checked: number; unchecked: number; diffs: ReconcileDiff[]; asked: number; confirmedNow: number }> {
+    const out = { checked: 0, unchecked: 0, diffs: [] as ReconcileDiff[], asked: 0, confirmedNow: 0 };
+    let cursor = afterAttemptId;
+    for (;;) {
+      const page = this.store.ordersToReconcile(scope, cursor, uptoAttemptId, RECONCILE_PAGE_ORDERS, skipShiftIds, ask);
+      if (page.length === 0) break;
+      const base = out.asked;
+      const r = await reconcileOrders(this.gateway, page, {
+        merchantNo: this.merchantNo,
+        concurrency: this.o.reconcileConcurrency,
+        timeoutMs: this.o.reconcileTimeoutMs,
+        onProgress: (done) => onProgress?.(base + done),
+        ...(this.o.onGatewayPaid ? { onGatewayPaid: this.o.onGatewayPaid } : {}),
+      });
+      out.asked += page.length;
+      out.checked += r.checked;
+      out.unchecked += r.unchecked;
+      out.diffs.push(...r.diffs);
+      // Relaxed: a lost confirmation only means one more query next time.
+      out.confirmedNow += this.journal.durability.relaxed(() => this.journal.confirmations.confirm(r.matched, 'reconcile', this.at()));
+      cursor = page.at(-1)!.attemptId;
+      if (page.length < RECONCILE_PAGE_ORDERS) break;
+    }
+    return out;
   }
 
   /**
@@ -637,11 +740,12 @@ export class ShiftService {
     if (shifts.some((s) => s.closedAt === null)) full = this.reveal(opts, date);
     else if (opts.managerPin !== undefined) this.o.checkManagerPin(opts.managerPin);
     const scope: Scope = { kind: 'day', date };
-    let reconciliation: { diffs: ReconcileDiff[]; checked: number } | null = null;
+    let reconciliation: { diffs: ReconcileDiff[]; checked: number; confirmed: number } | null = null;
     if (mode !== 'none') {
       const maxAttemptId = this.store.maxAttemptId();
       const diffs: ReconcileDiff[] = [];
       let checked = 0;
+      let confirmed = 0;
       const reused = new Set<number>();
       if (mode === 'reuse') {
         for (const s of shifts) {
@@ -650,17 +754,23 @@ export class ShiftService {
           reused.add(s.id);
           diffs.push(...(JSON.parse(rec.diffs) as ReconcileDiff[]));
           checked += rec.checked;
+          confirmed += rec.confirmed;
         }
       }
-      const rest = this.store.gatewayOrders(scope, 0, [...reused]);
-      const r = await this.reconcile(rest, opts.onProgress);
+      const skip = [...reused];
+      // The rest: what the gateway has not confirmed is asked, what it has is counted, not asked;
+      // 'all' asks every gateway order again (a refund made in the back office since shows up).
+      const ask: ReconcileAsk = mode === 'all' ? 'all' : 'unconfirmed';
+      const counts = this.store.reconcileCounts(scope, 0, maxAttemptId, skip, ask);
+      const r = await this.reconcilePages(scope, 0, maxAttemptId, skip, (done) => opts.onProgress?.(done, Math.max(done, counts.toAsk)), ask);
       diffs.push(...r.diffs);
       checked += r.checked;
-      reconciliation = { diffs, checked };
+      confirmed += counts.confirmed;
+      reconciliation = { diffs, checked, confirmed };
       const at = this.at();
       this.tx(() => {
-        const id = this.store.insertReconciliation({ scope: 'day', shiftId: null, businessDate: date, at, maxAttemptId, checked, matches: diffs.length === 0, diffs: JSON.stringify(diffs) });
-        this.journal.audit.append({ at, kind: 'day.reconciled', subject: `day:${date}`, data: { reconciliationId: id, mode, checked, diffs: diffs.length } });
+        const id = this.store.insertReconciliation({ scope: 'day', shiftId: null, businessDate: date, at, maxAttemptId, checked, confirmed, matches: diffs.length === 0, diffs: JSON.stringify(diffs) });
+        this.journal.audit.append({ at, kind: 'day.reconciled', subject: `day:${date}`, data: { reconciliationId: id, mode, checked, confirmed, diffs: diffs.length } });
       });
     }
     const allClosed = shifts.length > 0 && shifts.every((s) => s.closedAt !== null);

@@ -91,6 +91,8 @@ export interface ReconciliationRow {
   at: string;
   maxAttemptId: number;
   checked: number;
+  /** Gateway orders not asked because the gateway had confirmed them (migration 053). */
+  confirmed: number;
   matches: boolean;
   diffs: string;
 }
@@ -101,10 +103,13 @@ const SHIFT_COLUMNS = `id, terminal_id AS terminalId, cashier_id AS cashierId, b
   counts, first_counted_fen AS firstCountedFen, first_expected_fen AS firstExpectedFen, last_counted_fen AS lastCountedFen,
   last_expected_fen AS lastExpectedFen, last_denominations AS lastDenominations`;
 const CASHIER_COLUMNS = `id, name, role, active, failed_tries AS failedTries, locked_until_ms AS lockedUntilMs, created_at AS createdAt, updated_at AS updatedAt`;
-const RECON_COLUMNS = `id, scope, shift_id AS shiftId, business_date AS businessDate, at, max_attempt_id AS maxAttemptId, checked, matches, diffs`;
+const RECON_COLUMNS = `id, scope, shift_id AS shiftId, business_date AS businessDate, at, max_attempt_id AS maxAttemptId, checked, confirmed, matches, diffs`;
 
-/** Most orders one reconciliation collects (a day of 50,000 fits with room to spare). */
-export const MAX_RECONCILE_ORDERS = 200_000;
+/** unconfirmed: skip orders the gateway confirmed (the default); all: ask every gateway order again (日结 'all'). */
+export type ReconcileAsk = 'unconfirmed' | 'all';
+
+/** Orders read and queried per page of a reconciliation: memory stays bounded for a day of any size. */
+export const RECONCILE_PAGE_ORDERS = 5_000;
 /** Most open orders listed in a report (a shift cannot close with any; the list is for the screen). */
 export const MAX_OPEN_ORDERS_LISTED = 500;
 
@@ -143,8 +148,8 @@ export class ShiftStore {
       moves: db.prepare('SELECT id, shift_id AS shiftId, direction, amount_fen AS amountFen, reason, cashier_id AS cashierId, at FROM cash_moves WHERE shift_id = ? ORDER BY id'),
       moveSums: db.prepare(`SELECT direction, COUNT(*) AS n, SUM(amount_fen) AS fen FROM cash_moves WHERE shift_id = ? GROUP BY direction`),
       maxAttemptId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM attempts'),
-      insertRecon: db.prepare(`INSERT INTO reconciliations (scope, shift_id, business_date, at, max_attempt_id, checked, matches, diffs)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+      insertRecon: db.prepare(`INSERT INTO reconciliations (scope, shift_id, business_date, at, max_attempt_id, checked, confirmed, matches, diffs)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
       latestShiftRecon: db.prepare(`SELECT ${RECON_COLUMNS} FROM reconciliations WHERE shift_id = ? ORDER BY id DESC LIMIT 1`),
     };
   }
@@ -327,39 +332,58 @@ export class ShiftStore {
     return [...out.values()];
   }
 
+  /** The scope's parts, without the shifts whose orders are not wanted (a day's reused reconciliations). */
+  private reconcileParts(scope: Scope, skipShiftIds: readonly number[]): Array<{ sql: string; args: (string | number)[] }> {
+    const parts = this.scopeParts(scope, 'a');
+    if (scope.kind !== 'day' || skipShiftIds.length === 0) return parts;
+    const ids = skipShiftIds.filter((id) => Number.isSafeInteger(id));
+    return [{ sql: `a.shift_id IN (SELECT id FROM shifts WHERE business_date = ? AND id NOT IN (${ids.map(() => '?').join(', ')}))`, args: [scope.date, ...ids] }, parts[1]!];
+  }
+
   /**
-   * The scope's gateway (non-cash) orders with id > afterAttemptId, with their refund sums.
-   * `skipShiftIds`: for a day, shifts whose orders are not wanted (their reconciliation is reused).
+   * One page of the scope's gateway (non-cash) orders that still need asking — not confirmed by
+   * the gateway since their last change (migration 007) — with afterAttemptId < id ≤ uptoAttemptId,
+   * in id order, at most `limit`, with their refund sums. Paged by the caller, so a day of any
+   * size is reconciled in bounded memory (RECONCILE_PAGE_ORDERS).
    */
-  gatewayOrders(scope: Scope, afterAttemptId = 0, skipShiftIds: readonly number[] = []): JournalOrder[] {
+  ordersToReconcile(scope: Scope, afterAttemptId: number, uptoAttemptId: number, limit: number, skipShiftIds: readonly number[] = [], ask: ReconcileAsk = 'unconfirmed'): JournalOrder[] {
     const out: JournalOrder[] = [];
-    let parts = this.scopeParts(scope, 'a');
-    if (scope.kind === 'day' && skipShiftIds.length > 0) {
-      const ids = skipShiftIds.filter((id) => Number.isSafeInteger(id));
-      parts = [
-        { sql: `a.shift_id IN (SELECT id FROM shifts WHERE business_date = ? AND id NOT IN (${ids.map(() => '?').join(', ')}))`, args: [scope.date, ...ids] },
-        parts[1]!,
-      ];
-    }
-    for (const part of parts) {
+    for (const part of this.reconcileParts(scope, skipShiftIds)) {
       const rows = this.db
         .prepare(
           `SELECT a.id AS attemptId, a.shift_id AS shiftId, a.out_trade_no AS outTradeNo, a.channel, a.kind, a.method, a.amount_fen AS amountFen, a.state,
              a.trade_no AS tradeNo,
              COALESCE((SELECT SUM(x.amount_fen) FROM refunds x WHERE x.attempt_id = a.id AND x.state = 'succeeded'), 0) AS refundedFen,
              COALESCE((SELECT SUM(x.amount_fen) FROM refunds x WHERE x.attempt_id = a.id AND x.state IN ('created','processing')), 0) AS refundPendingFen
-           FROM attempts a WHERE ${part.sql} AND a.channel <> 'cash' AND a.id > ? ORDER BY a.id LIMIT ?`,
+           FROM attempts a WHERE ${part.sql}${ask === 'all' ? '' : ' AND a.confirmed_by IS NULL'} AND a.channel <> 'cash' AND a.id > ? AND a.id <= ? ORDER BY a.id LIMIT ?`,
         )
-        .all(...part.args, afterAttemptId, MAX_RECONCILE_ORDERS + 1) as JournalOrder[];
+        .all(...part.args, afterAttemptId, uptoAttemptId, limit) as JournalOrder[];
       out.push(...rows);
     }
-    if (out.length > MAX_RECONCILE_ORDERS) throw new Error(`reconciliation: more than ${MAX_RECONCILE_ORDERS} orders in one scope (MAX_RECONCILE_ORDERS)`);
-    return out.sort((x, y) => x.attemptId - y.attemptId);
+    // Two parts of a day each gave up to `limit`: keep the first `limit` in id order.
+    return out.sort((x, y) => x.attemptId - y.attemptId).slice(0, limit);
+  }
+
+  /** How many of the scope's gateway orders in (afterAttemptId, uptoAttemptId] need asking, and how many the gateway already confirmed. */
+  reconcileCounts(scope: Scope, afterAttemptId: number, uptoAttemptId: number, skipShiftIds: readonly number[] = [], ask: ReconcileAsk = 'unconfirmed'): { toAsk: number; confirmed: number } {
+    let toAsk = 0;
+    let confirmed = 0;
+    for (const part of this.reconcileParts(scope, skipShiftIds)) {
+      const r = this.db
+        .prepare(
+          `SELECT COALESCE(SUM(a.confirmed_by IS NULL), 0) AS toAsk, COALESCE(SUM(a.confirmed_by IS NOT NULL), 0) AS confirmed
+           FROM attempts a WHERE ${part.sql} AND a.channel <> 'cash' AND a.id > ? AND a.id <= ?`,
+        )
+        .get(...part.args, afterAttemptId, uptoAttemptId) as { toAsk: number; confirmed: number };
+      toAsk += ask === 'all' ? r.toAsk + r.confirmed : r.toAsk;
+      confirmed += ask === 'all' ? 0 : r.confirmed;
+    }
+    return { toAsk, confirmed };
   }
 
   // ---------------------------------------------------------------- reconciliations
-  insertReconciliation(r: { scope: 'shift' | 'day'; shiftId: number | null; businessDate: string | null; at: string; maxAttemptId: number; checked: number; matches: boolean; diffs: string }): number {
-    return (this.s.insertRecon.get(r.scope, r.shiftId, r.businessDate, r.at, r.maxAttemptId, r.checked, r.matches ? 1 : 0, r.diffs) as { id: number }).id;
+  insertReconciliation(r: { scope: 'shift' | 'day'; shiftId: number | null; businessDate: string | null; at: string; maxAttemptId: number; checked: number; confirmed?: number; matches: boolean; diffs: string }): number {
+    return (this.s.insertRecon.get(r.scope, r.shiftId, r.businessDate, r.at, r.maxAttemptId, r.checked, r.confirmed ?? 0, r.matches ? 1 : 0, r.diffs) as { id: number }).id;
   }
 
   latestShiftReconciliation(shiftId: number): ReconciliationRow | null {

@@ -201,6 +201,7 @@ const en: Record<keyof typeof zh, string> = {
   'shiftx.rec.noneX': 'An X report is not checked with the gateway',
   'shiftx.rec.noneXHint': 'Closing the shift queries every order of the shift again',
   'shiftx.rec.checked': '{n} gateway order(s) queried one by one',
+  'shiftx.rec.confirmed': '{n} more already confirmed by a verified callback or a final query, not asked again',
   'shiftx.rec.nothingToCheck': 'No gateway orders to check',
   'shiftx.rec.alsoUnchecked': '{n} more had no answer from the gateway and could not be checked',
   'shiftx.rec.cause': 'Cause',

@@ -210,6 +210,7 @@ export default {
   'shiftx.rec.noneX': 'X 报表不与网关核对',
   'shiftx.rec.noneXHint': '交班时会逐笔向网关重新查询本班的订单',
   'shiftx.rec.checked': '已逐笔查询 {n} 笔网关订单',
+  'shiftx.rec.confirmed': '另有 {n} 笔已由网关回调或最终查询确认，未再查询',
   'shiftx.rec.nothingToCheck': '没有需要核对的网关订单',
   'shiftx.rec.alsoUnchecked': '另有 {n} 笔网关没有回应，未能核对',
   'shiftx.rec.cause': '差异原因',

@@ -428,8 +428,12 @@ export interface FullShiftReport {
     firstVarianceFen?: Fen;
   };
   openOrders: OrderRow[];
-  /** null: not reconciled (X report, or no gateway). `checked`: gateway orders queried. */
-  reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number } | null;
+  /**
+   * null: not reconciled (X report, or no gateway). `checked`: gateway orders queried.
+   * `confirmed`: gateway orders not asked again because a verified callback or a final query had
+   * already confirmed them, untouched since (reports before issue 10 have none).
+   */
+  reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number; confirmed?: number } | null;
 }
 
 /** A channel's line of a blind report: counts always; amounts null for cash (hidden), numbers otherwise. */
@@ -461,7 +465,7 @@ export interface BlindShiftReport {
   totalNetFen: null;
   cash: { floatFen: null; salesFen: null; refundsFen: null; inFen: null; outFen: null; expectedFen: null; countedFen: null; varianceFen: null };
   openOrders: OrderRow[];
-  reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number } | null;
+  reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number; confirmed?: number } | null;
 }
 
 /** Any report: check `blind` before reading an amount. */

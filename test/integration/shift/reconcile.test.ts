@@ -17,6 +17,8 @@ import { decodeToPrinted } from '../../../electron/printer/decode.js';
 import { eventSchemas, type EventPayload, type PaymentView } from '../../../shared/ipc/contract.js';
 import { EventBus } from '../../../electron/app/bus.js';
 import { RECONCILE_PROGRESS_MS } from '../../../electron/shift/service.js';
+import { startNotifyReceiver, type NotifyReceiver } from '../../../electron/notify/receiver.js';
+import { md5Signer } from '../../../electron/gateway/sign.js';
 
 const TIME_SCALE = 0.01;
 const weixinCode = (suffix: string, n: number) => `13${String(n).padStart(14, '0')}${suffix}`;
@@ -33,7 +35,7 @@ async function deadUrl(): Promise<string> {
 /** shift.reconcileProgress as the EventBus carries it, with the pacing clock's reading when sent. */
 type ProgressSeen = EventPayload<'shift.reconcileProgress'> & { atMs: number };
 
-async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; monotonicNow?: () => number; peek?: () => number; notFoundHorizonMs?: number; payDeadlineMs?: number; refundLate?: boolean } = {}) {
+async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; monotonicNow?: () => number; peek?: () => number; notFoundHorizonMs?: number; payDeadlineMs?: number; refundLate?: boolean; callbacks?: boolean } = {}) {
   const bus = new EventBus();
   const progress: ProgressSeen[] = [];
   const clock = opts.monotonicNow ?? (() => performance.now());
@@ -61,11 +63,16 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; m
     const p = eventSchemas['shift.reconcileProgress'].parse(payload);
     progress.push({ ...p, atMs: peek() });
   });
+  // With callbacks: the sandbox calls back the real receiver, which verifies and hands them to the engine.
+  const notify: NotifyReceiver | null = opts.callbacks
+    ? await startNotifyReceiver({ port: 0, path: '/notify', signer: md5Signer(sandbox.secret), apply: (n) => engine.applyPaidNotice(n) })
+    : null;
   const engine: PaymentEngine = new PaymentEngine({
     journal,
     gateway,
     merchantNo: sandbox.merchantNo,
     terminalId: 'T01',
+    ...(notify ? { notifyUrl: notify.url } : {}),
     currentShiftId: () => shifts.currentShiftId(),
     config: { requestTimeoutMs: 500, queryIntervalMs: 40, payDeadlineMs: opts.payDeadlineMs ?? 800, qrDeadlineMs: 800, reconcileIntervalMs: 100, probeIntervalMs: 50, tickMs: 0, notFoundHorizonMs: opts.notFoundHorizonMs ?? 1_500 },
   });
@@ -88,6 +95,7 @@ async function rig(opts: { gatewayUrl?: string; reconcileConcurrency?: number; m
       return v;
     },
     async close() {
+      await notify?.close();
       await engine.stop();
       journal.close();
       await sandbox.close();
@@ -114,7 +122,7 @@ describe('shift close reconciled with the sandbox gateway', () => {
     r.engine.cash({ amountFen: 3_000, tenderedFen: 5_000 });
     const progress: number[] = [];
     const z = await r.countAndClose({ countedFen: 23_000 }, { onProgress: (done) => progress.push(done) });
-    expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 4 });
+    expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 4, confirmed: 0 });
     expect(progress).toEqual([1, 2, 3, 4]);
     expect(z.channels.find((c) => c.channel === 'weixin')).toMatchObject({ salesCount: 2, salesFen: 4_499, netFen: 4_499 });
     expect(z.channels.find((c) => c.channel === 'alipay')).toMatchObject({ salesCount: 1, salesFen: 12_345 });
@@ -187,6 +195,51 @@ describe('shift close reconciled with the sandbox gateway', () => {
     expect(printed.text).not.toContain('与网关核对一致');
   });
 
+  it('does not ask again what a verified callback confirmed, says so, and asks again after a refund', async () => {
+    r = await rig({ callbacks: true });
+    r.shifts.open(0);
+    // Alipay's scan pay calls back (WeChat's 刷卡支付 has no notify_url: the confirmer asks those).
+    const a = await r.scan(1_000, alipayCode('41', 1));
+    const b = await r.scan(2_000, alipayCode('42', 2));
+    const c = await r.scan(3_000, alipayCode('43', 3));
+    // The sandbox's callbacks arrive on their own; wait until all three are confirmed.
+    for (let i = 0; i < 200 && [a, b, c].some((v) => r!.journal.confirmations.confirmedBy(v.outTradeNo) !== 'callback'); i++) await new Promise((res) => setTimeout(res, 20));
+    expect([a, b, c].map((v) => r!.journal.confirmations.confirmedBy(v.outTradeNo))).toEqual(['callback', 'callback', 'callback']);
+    // A refund after the callback: that order is asked again.
+    await r.engine.refund({ outTradeNo: c.outTradeNo, amountFen: 500 });
+    expect(r.journal.confirmations.confirmedBy(c.outTradeNo)).toBeNull();
+    const z = await r.countAndClose({ countedFen: 0 });
+    expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 1, confirmed: 2 });
+    // The Z report says it, on paper too.
+    const n = normalizeDoc({ kind: 'report', report: z, shopName: '沙箱便利店', terminalId: 'T01', printedAt: new Date().toISOString() });
+    const printed = decodeToPrinted(renderDoc(n.ok ? n.doc : (null as never), { paper: '80mm' }));
+    expect(printed.text).toMatch(/网关已确认（未再查询） +2/);
+    // The close's own match confirms c: a 日结 afterwards asks nothing; 'all' asks all three again.
+    expect(r.journal.confirmations.confirmedBy(c.outTradeNo)).toBe('reconcile');
+    const date = r.journal.attempt(a.outTradeNo)!.businessDate;
+    expect((await r.shifts.dayReport(date, { reconcile: 'all' })).reconciliation).toEqual({ matches: true, diffs: [], checked: 3, confirmed: 0 });
+  });
+
+  it('the background confirmer asks each final order once while the shift is open; the close asks only what is new', async () => {
+    r = await rig();
+    r.shifts.open(0);
+    const first = [await r.scan(1_000, weixinCode('51', 1)), await r.scan(2_000, weixinCode('52', 2)), await r.scan(3_000, alipayCode('53', 3))];
+    // The first tick only notes how far to go: an order is asked when it is one interval old.
+    expect(await r.shifts.confirmTick()).toBe(0);
+    const later = await r.scan(4_000, weixinCode('54', 4));
+    expect(await r.shifts.confirmTick()).toBe(3);
+    expect(first.map((v) => r!.journal.confirmations.confirmedBy(v.outTradeNo))).toEqual(['reconcile', 'reconcile', 'reconcile']);
+    expect(r.journal.confirmations.confirmedBy(later.outTradeNo)).toBeNull();
+    const last = await r.scan(5_000, weixinCode('55', 5));
+    expect(await r.shifts.confirmTick()).toBe(1); // `later`; `last` is too new
+    expect(await r.shifts.confirmTick()).toBe(1); // `last`
+    expect(await r.shifts.confirmTick()).toBe(0); // nothing is asked twice
+    const fresh = await r.scan(6_000, weixinCode('56', 6));
+    const z = await r.countAndClose({ countedFen: 0 });
+    expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 1, confirmed: 5 });
+    expect(r.journal.confirmations.confirmedBy(fresh.outTradeNo)).toBe('reconcile');
+  });
+
   it('日结: the day over both shifts reuses the shift reconciliations, and a full re-query finds what changed since', async () => {
     r = await rig();
     r.shifts.open(0);
@@ -200,7 +253,7 @@ describe('shift close reconciled with the sandbox gateway', () => {
     const date = r.journal.attempt(a.outTradeNo)!.businessDate;
     const reused = await r.shifts.dayReport(date);
     expect(reused).toMatchObject({ title: 'DAY', shiftIds: [1, 2], totalNetFen: 3_000 });
-    expect(reused.reconciliation).toEqual({ matches: true, diffs: [], checked: 2 });
+    expect(reused.reconciliation).toEqual({ matches: true, diffs: [], checked: 2, confirmed: 0 });
     const all = await r.shifts.dayReport(date, { reconcile: 'all' });
     expect(all.reconciliation!.diffs.map((x) => [x.outTradeNo, x.cause])).toEqual([[a.outTradeNo, 'refunded_elsewhere']]);
     expect(all.reconciliation!.diffs.map((x) => x.outTradeNo)).not.toContain(b.outTradeNo);

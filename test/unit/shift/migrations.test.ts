@@ -10,7 +10,7 @@ describe('050_shifts', () => {
   it('is applied with the journal, recorded under its number', () => {
     r = rig();
     const rows = r.journal.db.prepare('SELECT version, name FROM schema_migrations WHERE version >= 50 ORDER BY version').all();
-    expect(rows).toEqual([{ version: 50, name: 'shifts' }, { version: 51, name: 'print_jobs' }, { version: 52, name: 'shift_counts' }]);
+    expect(rows).toEqual([{ version: 50, name: 'shifts' }, { version: 51, name: 'print_jobs' }, { version: 52, name: 'shift_counts' }, { version: 53, name: 'reconciliation_confirmed' }]);
   });
 
   it('one open shift per terminal; closed shifts and cash moves are fixed', () => {

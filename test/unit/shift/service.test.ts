@@ -142,7 +142,7 @@ describe('close', () => {
     r.clock.advance(3_600_000);
     const z = await countAndClose(r.shifts, { countedFen: 51_900, denominations: { '100': 5, '10': 1, '5': 1, '2': 2 } });
     expect(z).toMatchObject({ title: 'Z', shiftIds: [shiftId], to: '2026-11-24T02:00:00.000Z', cash: { expectedFen: 52_000, countedFen: 51_900, varianceFen: -100 } });
-    expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 0 });
+    expect(z.reconciliation).toEqual({ matches: true, diffs: [], checked: 0, confirmed: 0 });
     expect(r.shifts.current()).toBeNull();
     expect(r.shifts.currentShiftId()).toBeNull();
     expect(r.shifts.report(shiftId)).toEqual(z);
@@ -216,7 +216,7 @@ describe('close', () => {
     const w = order(r.journal, { channel: 'weixin', amountFen: 100, shiftId });
     order(r.journal, { channel: 'cash', amountFen: 100, shiftId });
     const z = await countAndClose(r.shifts, { countedFen: 100 });
-    expect(z.reconciliation).toEqual({ matches: false, checked: 0, diffs: [{ outTradeNo: w, cause: 'not_checked', journal: 'paid 1.00', gateway: 'no answer: no gateway configured' }] });
+    expect(z.reconciliation).toEqual({ matches: false, checked: 0, confirmed: 0, diffs: [{ outTradeNo: w, cause: 'not_checked', journal: 'paid 1.00', gateway: 'no answer: no gateway configured' }] });
   });
 });
 
