@@ -8,13 +8,14 @@ import { migration as m002 } from './002_owed_work.js';
 import { migration as m003 } from './003_audit_log.js';
 import { migration as m004 } from './004_withdrawals.js';
 import { migration as m005 } from './005_paid_after_close.js';
+import { migration as m006 } from './006_order_number_suffix.js';
 import { migration as m007 } from './007_confirmations.js';
 import { migration as m050 } from './050_shifts.js';
 import { migration as m051 } from './051_print_jobs.js';
 import { migration as m052 } from './052_shift_counts.js';
 import { migration as m053 } from './053_reconciliation_confirmed.js';
 
-const JOURNAL_ROOM: readonly Migration[] = [m001, m002, m003, m004, m005, m007];
+const JOURNAL_ROOM: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 
 // 050–099: shift / printer room.
 const SHIFT_ROOM: readonly Migration[] = [m050, m051, m052, m053];

@@ -1,6 +1,7 @@
 // Payment attempts and their transition log: creating an attempt (with its sale, or continuing
 // one), cash sales, state moves with the outbox / reversal / audit changes they imply, and the
 // reads of attempts, timelines and cash tenders.
+import { orderNumberKey } from '../migrations/006_order_number_suffix.js';
 import type Database from 'better-sqlite3';
 import { checkAmountFen, isFen, type Fen } from '../../../shared/money.js';
 import { ATTEMPT_STATE_RANK, canTransition, isFinalAttemptState, type AttemptState, type PayChannel, type PayKind } from '../../../shared/payment.js';
@@ -81,9 +82,9 @@ export class AttemptsRepo {
     this.s = {
       nextId: db.prepare('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM attempts'),
       insert: db.prepare(`INSERT INTO attempts (id, out_trade_no, sale_id, kind, channel, method, amount_fen, state, masked_auth_code,
-        deadline_at_ms, created_at, updated_at, final_at, business_date, shift_id, terminal_id)
+        deadline_at_ms, created_at, updated_at, final_at, business_date, shift_id, terminal_id, out_trade_no_rev)
         VALUES (@id, @outTradeNo, @saleId, @kind, @channel, @method, @amountFen, @state, @maskedAuthCode,
-        @deadlineAtMs, @at, @at, @finalAt, @businessDate, @shiftId, @terminalId)`),
+        @deadlineAtMs, @at, @at, @finalAt, @businessDate, @shiftId, @terminalId, @outTradeNoKey)`),
       byNo: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE out_trade_no = ?`),
       byId: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id = ?`),
       ofSale: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE sale_id = ? ORDER BY id`),
@@ -169,6 +170,7 @@ export class AttemptsRepo {
     this.s.insert.run({
       id,
       outTradeNo,
+      outTradeNoKey: orderNumberKey(outTradeNo),
       saleId,
       kind: input.kind,
       channel: input.channel,

@@ -1,5 +1,6 @@
 // Reads across attempts and refunds for the history screen and the reports: the order search
 // and the per-channel totals of a shift, a day or a range of days.
+import { orderNumberKey } from '../migrations/006_order_number_suffix.js';
 import type Database from 'better-sqlite3';
 import type { ChannelTotals } from '../../../shared/ipc/contract.js';
 import { isFen, type Fen } from '../../../shared/money.js';
@@ -50,7 +51,13 @@ export class ReportsRepo {
     if (q.to) add('a.business_date <= ?', q.to);
     if (q.state) add('a.state = ?', q.state);
     if (q.channel) add('a.channel = ?', q.channel);
-    if (q.outTradeNo) add(`a.out_trade_no LIKE ? ESCAPE '\\'`, `%${q.outTradeNo.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (q.outTradeNo) {
+      // The number or its end (migration 006): a range on the reversed key, through its index.
+      // Order numbers are [A-Za-z0-9_]; '~' sorts after all of them.
+      const key = orderNumberKey(q.outTradeNo);
+      where.push('a.out_trade_no_rev >= ? AND a.out_trade_no_rev < ?');
+      args.push(key, `${key}~`);
+    }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const limit = Math.min(Math.max(1, q.limit ?? 50), MAX_SEARCH_ROWS);
     const offset = Math.max(0, q.offset ?? 0);
