@@ -13,28 +13,42 @@ export interface SandboxProcess {
   secret: string;
   merchantNo: string;
   platformPublicKeyPem: string;
+  /** Puts orders straight into the sandbox's ledger (bench set-up), resolved when done. */
+  inject(orders: ReadonlyArray<{ outTradeNo: string; amountFen: number; method?: string; state?: string }>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startSandboxProcess(opts: SandboxOptions = {}): Promise<SandboxProcess> {
   const here = dirname(fileURLToPath(import.meta.url));
   const tsx = join(here, '..', '..', 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [join(here, 'sandbox-child.ts'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [join(here, 'sandbox-child.ts'), JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  const info = await new Promise<Omit<SandboxProcess, 'stop'>>((resolve, reject) => {
+  const info = await new Promise<Omit<SandboxProcess, 'stop' | 'inject'>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sandbox did not start within ${STARTUP_LIMIT_MS} ms`)), STARTUP_LIMIT_MS);
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const nl = out.indexOf('\n');
       if (nl >= 0) {
         clearTimeout(timer);
-        resolve(JSON.parse(out.slice(0, nl)) as Omit<SandboxProcess, 'stop'>);
+        resolve(JSON.parse(out.slice(0, nl)) as Omit<SandboxProcess, 'stop' | 'inject'>);
+        out = out.slice(nl + 1);
       }
     });
     child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
   });
   return {
     ...info,
+    inject: (orders) =>
+      new Promise<void>((resolve) => {
+        const onData = () => {
+          if (!out.includes('\n')) return;
+          out = out.slice(out.indexOf('\n') + 1);
+          child.stdout.off('data', onData);
+          resolve();
+        };
+        child.stdout.on('data', onData);
+        child.stdin.write(`${JSON.stringify({ inject: orders })}\n`);
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
