@@ -6,6 +6,7 @@
 // electron-updater against an update server on 127.0.0.1.
 import { installDecision, inRollout, type TillActivity } from './policy.js';
 import type { UpdateStatusView } from '../../shared/ipc/contract.js';
+import type { UpdateInfo } from 'electron-updater';
 
 /** How often the till asks the head office for a new version. */
 export const UPDATE_CHECK_INTERVAL_MS = 4 * 60 * 60_000;
@@ -17,9 +18,9 @@ export interface UpdaterPort {
   autoDownload: boolean;
   autoInstallOnAppQuit: boolean;
   allowDowngrade: boolean;
-  isUserWithinRollout: (info: { version: string; stagingPercentage?: number }) => boolean | Promise<boolean>;
+  isUserWithinRollout: (info: UpdateInfo) => boolean | Promise<boolean>;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
-  checkForUpdates(): Promise<{ isUpdateAvailable?: boolean; updateInfo: { version: string; stagingPercentage?: number } } | null>;
+  checkForUpdates(): Promise<{ isUpdateAvailable?: boolean; updateInfo: UpdateInfo } | null>;
   downloadUpdate(): Promise<string[]>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
 }

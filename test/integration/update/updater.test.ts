@@ -3,13 +3,14 @@
 // background and its sha512 checked, installed only after 日结, a tampered file refused, staged
 // rollout honoured. Only the OS installer step (dpkg) is replaced: doInstall records its call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type ClientRequest, type IncomingMessage, type RequestOptions, type Server } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { DebUpdater, type AppAdapter } from 'electron-updater';
+import { DebUpdater } from 'electron-updater';
+import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
 import { configureRequestOptions, configureRequestUrl, HttpExecutor, type DownloadOptions } from 'builder-util-runtime';
 import { UpdateService } from '../../../electron/update/service.js';
 import { rolloutBucket } from '../../../electron/update/policy.js';
@@ -49,8 +50,8 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 /** Plain Node HTTP for electron-updater (in Electron its ElectronHttpExecutor uses the net module; download() as there). */
-class NodeExecutor extends HttpExecutor<ReturnType<typeof request>> {
-  createRequest(options: Parameters<typeof request>[0], callback: Parameters<typeof request>[1]) {
+class NodeExecutor extends HttpExecutor<ClientRequest> {
+  createRequest(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
     return request(options, callback);
   }
   download(url: URL, destination: string, options: DownloadOptions): Promise<string> {
@@ -58,13 +59,16 @@ class NodeExecutor extends HttpExecutor<ReturnType<typeof request>> {
       const requestOptions = { headers: options.headers ?? undefined };
       configureRequestUrl(url, requestOptions);
       configureRequestOptions(requestOptions);
-      this.doDownload(requestOptions, { destination, options, onCancel, callback: (error) => (error == null ? resolve(destination) : reject(error)), responseHandler: null }, 0);
+      this.doDownload(requestOptions, { destination, options, onCancel, callback: (error) => (error === null || error === undefined ? resolve(destination) : reject(error)), responseHandler: null }, 0);
     });
   }
 }
 
 class RecordingDebUpdater extends DebUpdater {
   installs: string[] = [];
+  get downloadedFile(): string | null {
+    return this.installerPath;
+  }
   protected override doInstall(): boolean {
     // The real one runs dpkg through pkexec/sudo; here the call and its file are recorded.
     this.installs.push(this.installerPath ?? '');
@@ -81,7 +85,7 @@ function makeUpdater() {
     whenReady: () => Promise.resolve(), relaunch: () => undefined, quit: () => undefined, onQuit: () => undefined,
   };
   const u = new RecordingDebUpdater(undefined, app);
-  (u as unknown as { httpExecutor: HttpExecutor<unknown> }).httpExecutor = new NodeExecutor();
+  (u as unknown as { httpExecutor: HttpExecutor<ClientRequest> }).httpExecutor = new NodeExecutor();
   u.logger = null;
   return u;
 }
@@ -105,7 +109,7 @@ describe('updater against an update server on 127.0.0.1', () => {
     expect(s.status()).toMatchObject({ state: 'downloaded', pendingVersion: '0.2.0', waitingFor: expect.stringMatching(/a shift is open/), lastError: null });
     expect(u.installs).toEqual([]);
     // The downloaded file is the server's, byte for byte.
-    const file = u.installerPath!;
+    const file = u.downloadedFile!;
     expect(sha512(readFileSync(file))).toBe(sha512(PKG));
 
     activity.current = { ...idle, unsettledPayments: 2 };
