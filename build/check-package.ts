@@ -8,7 +8,7 @@
 // better-sqlite3 beside the asar, app-update.yml, and nothing that must not ship. The NSIS and
 // Linux targets are checked in the config. Installers themselves: `npm run dist` on a machine
 // with network (see README).
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -106,8 +106,16 @@ export function checkPackage(opts: { keep?: boolean } = {}): CheckLine[] {
       copyFileSync(join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node'), native);
       standIn = true;
     }
+    // electron-builder collects node_modules through npm's view of the tree; a worktree whose
+    // node_modules is a symlink makes npm see every package as a link without dependencies. The
+    // project is therefore staged: the app's files plus real copies of the runtime packages.
+    const project = join(work, 'project');
+    mkdirSync(project);
+    for (const f of ['package.json', 'dist', 'dist-electron', 'native', 'build']) cpSync(join(root, f), join(project, f), { recursive: true, dereference: true });
+    const closure = productionClosure(RUNTIME_MODULES);
+    for (const rel of closure.keys()) cpSync(join(root, rel), join(project, rel), { recursive: true, dereference: true, filter: (src) => !/[\\/]node_modules[\\/][^\\/]+$/.test(src.slice(join(root, rel).length)) });
     const out = join(work, 'release');
-    const b = run('npx', ['electron-builder', '--config', 'build/electron-builder.yml', '--linux', 'dir', `-c.electronDist=${fakeDist}`, `-c.electronVersion=${electronVersion}`, `-c.directories.output=${out}`]);
+    const b = run('npx', ['electron-builder', '--projectDir', project, '--config', join(project, 'build', 'electron-builder.yml'), '--linux', 'dir', `-c.electronDist=${fakeDist}`, `-c.electronVersion=${electronVersion}`, `-c.directories.output=${out}`]);
     if (standIn) rmSync(native, { force: true });
     lines.push({ ok: b.ok, what: `electron-builder --linux dir (stand-in Electron binary)${b.ok ? '' : `: ${b.out.slice(-500)}`}` });
     if (!b.ok) return lines;
@@ -118,9 +126,11 @@ export function checkPackage(opts: { keep?: boolean } = {}): CheckLine[] {
     const inAsar = (p: string) => listing.has(`/${p}`);
     for (const f of ['package.json', 'dist-electron/main.js', 'dist-electron/preload.cjs', 'dist/renderer/index.html']) lines.push({ ok: inAsar(f), what: `asar: ${f}` });
     lines.push({ ok: [...listing].some((p) => /^\/dist\/renderer\/assets\/.+\.js$/.test(p)), what: 'asar: the renderer bundle (dist/renderer/assets/*.js)' });
-    const closure = productionClosure(RUNTIME_MODULES);
-    const missing = [...closure.keys()].filter((rel) => !inAsar(`${rel}/package.json`));
-    lines.push({ ok: missing.length === 0, what: `asar: the ${closure.size} packages main.js loads at run time (${RUNTIME_MODULES.join(', ')} and their production dependencies)${missing.length ? `; missing: ${missing.join(', ')}` : ''}` });
+    // electron-builder lays the tree out again (it hoists nested copies where it can), so a
+    // package counts as shipped when a copy of it (by name) is in the asar.
+    const shippedNames = new Set([...listing].map((p) => /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/.exec(p)?.[1]).filter((n): n is string => Boolean(n)));
+    const missing = [...new Set(closure.values())].filter((name) => !shippedNames.has(name));
+    lines.push({ ok: missing.length === 0, what: `asar: the ${new Set(closure.values()).size} packages main.js loads at run time (${RUNTIME_MODULES.join(', ')} and their production dependencies)${missing.length ? `; missing: ${missing.join(', ')}` : ''}` });
     lines.push({ ok: existsSync(join(unpacked, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')), what: 'unpacked: better-sqlite3 native module' });
     for (const plat of ['linux-x64', 'win32-x64']) {
       const dir = join(unpacked, 'node_modules', '@serialport', 'bindings-cpp', 'prebuilds', plat);
@@ -133,6 +143,7 @@ export function checkPackage(opts: { keep?: boolean } = {}): CheckLine[] {
     return lines;
   } finally {
     if (!opts.keep) rmSync(work, { recursive: true, force: true });
+    else console.log(`kept: ${work}`);
   }
 }
 
