@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // Native modules and their loaders stay outside the bundle: they are unpacked from the asar.
-const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/bindings-cpp', 'bufferutil', 'utf-8-validate'];
+const external = ['electron', 'electron-updater', 'better-sqlite3', 'serialport', '@serialport/bindings-cpp', 'bufferutil', 'utf-8-validate'];
 
 export default defineConfig(({ mode }) => ({
   root: `${root}renderer`,

@@ -9,6 +9,7 @@ import { SQLITE_BINDING_ENV } from './app/native.js';
 import { createSecretStore } from './shell/secrets.js';
 import { electronPdfRenderer } from './shell/pdf.js';
 import { isTrustedFrame, lockDownSessions, openCashierWindow, openCustomerWindow } from './shell/windows.js';
+import { createUpdater } from './shell/updater.js';
 
 export const INVOKE_CHANNEL = 'pos:invoke';
 export const EVENT_CHANNEL = 'pos:event';
@@ -36,6 +37,13 @@ async function boot(): Promise<void> {
     secrets: createSecretStore(dataDir),
     exportDir: join(app.getPath('documents'), 'Counter POS'),
     renderPdf: electronPdfRenderer,
+    // electron-updater (generic provider at the head office's URL, set in Settings); packaged builds only.
+    updater: createUpdater(),
+    // A staged restore is applied at the next start: close cleanly, then start again.
+    restart: () => {
+      app.relaunch();
+      app.quit();
+    },
   });
   const running = till;
 

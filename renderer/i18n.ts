@@ -4,10 +4,12 @@ import zhMain from './locales/zh-CN';
 import enMain from './locales/en';
 import zhShift from './locales/shift.zh-CN';
 import enShift from './locales/shift.en';
+import zhUpkeep from './locales/upkeep.zh-CN';
+import enUpkeep from './locales/upkeep.en';
 
 // Each room of the renderer keeps its strings in its own pair of files; the pairs are merged here.
-const zh = { ...zhMain, ...zhShift };
-const en = { ...enMain, ...enShift };
+const zh = { ...zhMain, ...zhShift, ...zhUpkeep };
+const en = { ...enMain, ...enShift, ...enUpkeep };
 
 export type Language = 'zh-CN' | 'en';
 export type MessageKey = keyof typeof zh;

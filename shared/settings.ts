@@ -64,6 +64,12 @@ export const settingsSchema = z.strictObject({
   paperWidthMm: z.union([z.literal(58), z.literal(80)]),
   /** Variance above this at shift close needs the manager PIN and a reason. */
   varianceThresholdFen: z.number().int().min(0).max(100_000),
+  /** Where journal backups go (a second disk, a USB stick); empty: backups/ in the data folder. */
+  backupDir: z.string().max(512, 'must be at most 512 characters'),
+  /** Backups kept; the oldest beyond this are removed after a new one verifies. */
+  backupKeep: z.number().int().min(2, 'must be at least 2').max(365, 'must be at most 365'),
+  /** The head office's update folder (latest.yml + installers); empty: no updates. */
+  updateUrl: z.string().max(512).refine((v) => v === '' || /^https?:\/\/[^\s/]+(?::\d+)?(?:\/\S*)?$/.test(v), 'must be an http(s) URL, or empty for no updates'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
@@ -94,6 +100,9 @@ export const DEFAULT_SETTINGS: Settings = {
   printer: '',
   paperWidthMm: 80,
   varianceThresholdFen: 1_000,
+  backupDir: '',
+  backupKeep: 14,
+  updateUrl: '',
 };
 
 export interface SettingsIssue {

@@ -32,6 +32,12 @@ import { SqlitePrintJobStore } from '../printer/sqlite-jobs.js';
 import { printerConfigFromSettings } from '../printer/config.js';
 import { exportHandlers, type PdfRenderer } from '../ipc/handlers/export.js';
 import { printReceiptsOnPaid, receiptFromJournal, type DocHeader } from '../printer/from-journal.js';
+import { checkJournalAtStart } from '../backup/health.js';
+import { startDamagedTill } from '../backup/damaged.js';
+import type { HighWaterProvider } from '../backup/high-water.js';
+import type { UpdaterPort } from '../update/service.js';
+import { createFileLog } from '../log/file-log.js';
+import { startUpkeep, type Upkeep } from './upkeep.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -48,6 +54,14 @@ export interface StartOptions {
   exportDir?: string;
   /** Renders report HTML to PDF (Electron's printToPDF, or a Chromium); null: PDF export unavailable. */
   renderPdf?: PdfRenderer | null;
+  /** Log files (rotated, masked) when no `log` is given; default logs/ in the data directory. */
+  logDir?: string;
+  /** electron-updater's instance (the Electron shell); none: updates are off. */
+  updater?: UpdaterPort | null;
+  /** What the head office holds of this journal, for restores (the replication room). */
+  highWater?: HighWaterProvider;
+  /** Restarts the till after a restore was staged (Electron relaunches). */
+  restart?: () => void;
 }
 
 export interface RunningApp {
@@ -89,11 +103,24 @@ interface PaymentSide {
 
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const log = opts.log ?? ((line: string) => console.log(line));
+  const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
+  let knownSecrets: string[] = [];
+  const log = opts.log ?? createFileLog({ dir: logDir, secrets: () => knownSecrets, echo: (line) => console.log(line) });
   const settings = new SettingsStore(opts.dataDir, opts.secrets);
   const pin = new ManagerPin(opts.dataDir);
   const bus = new EventBus();
-  const journal = Journal.open({ path: join(opts.dataDir, 'journal.sqlite'), terminalId: settings.get().terminalId });
+  const refreshSecrets = () => (knownSecrets = [settings.secret()].filter((x): x is string => x !== null));
+  refreshSecrets();
+  bus.subscribe((event) => event === 'settings.changed' && refreshSecrets());
+  const journalPath = join(opts.dataDir, 'journal.sqlite');
+  // A damaged journal is never opened for writing nor replaced: the till starts without it.
+  const health = await checkJournalAtStart({ dataDir: opts.dataDir, journalPath, log });
+  const upkeepBase = { dataDir: opts.dataDir, journalPath, health, settings, pin, version: opts.version, shell: opts.shell, updater: opts.updater, highWater: opts.highWater, logDir, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), restart: opts.restart, log };
+  if (health.state === 'damaged') {
+    const upkeep = startUpkeep({ ...upkeepBase, journal: null, activity: () => ({ shiftOpen: false, unsettledPayments: 0, owedWork: 0, closing: false }) });
+    return startDamagedTill({ health, settings, pin, bus, log, version: opts.version, shell: opts.shell, upkeep });
+  }
+  const journal = Journal.open({ path: journalPath, terminalId: settings.get().terminalId });
   const scanners = new ScannerManager({ log });
   const stopForwarding = forwardScannerEvents(scanners, bus);
   const header = (): DocHeader & { terminalId: string } => ({ shopName: settings.get().shopName, terminalId: settings.get().terminalId });
@@ -108,6 +135,13 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     bus,
     // A payment that landed after the till closed it, found by the close's queries: refunded.
     onGatewayPaid: async (outTradeNo, tradeNo) => side.engine.applyGatewayPaid(outTradeNo, tradeNo, 'reconcile'),
+    // A backup of the journal after every close; a downloaded update may install then (日结).
+    afterClose: () => upkeep.afterShiftClose(),
+  });
+  const upkeep: Upkeep = startUpkeep({
+    ...upkeepBase,
+    journal,
+    activity: () => ({ shiftOpen: shifts.currentShiftId() !== null, unsettledPayments: journal.openAttempts().length, owedWork: journal.openWork().length, closing: shifts.isClosing() }),
   });
   const printerConfig = (s: Settings) => {
     const r = printerConfigFromSettings(s);
@@ -271,6 +305,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     baseApp, checkoutHandlers(runtime), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
     printerHandlers({ printer, shifts, header }),
     exportHandlers({ shifts, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
+    upkeep.handlers,
   ]);
   return {
     runtime,
@@ -281,6 +316,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       await scanners.close();
       await side.close();
       await printer.idle();
+      await upkeep.close();
       journal.close();
     },
   };

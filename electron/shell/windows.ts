@@ -44,6 +44,8 @@ function create(opts: { hash: string; x?: number; y?: number; fullscreen?: boole
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A middle click would open a link in a new window: the till has no links to follow.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());

@@ -117,6 +117,8 @@ export interface ShiftServiceOptions {
   onGatewayPaid?: (outTradeNo: string, tradeNo: string | null) => Promise<unknown>;
   /** A monotonic clock in ms for the RECONCILE_PROGRESS_MS pacing (default performance.now). */
   monotonicNow?: () => number;
+  /** After a close committed (the journal backup, a pending update): awaited by nobody, errors logged. */
+  afterClose?: (z: FullShiftReport) => Promise<unknown> | unknown;
 }
 
 /** Non-zero counts per denomination, so {"100":0,"50":1} and {"50":1} are the same count. */
@@ -647,10 +649,20 @@ export class ShiftService {
         return z;
       });
       this.log(`shift ${shift.id} closed by ${who.cashierId}: net ${formatYuan(report.totalNetFen)}, variance ${formatYuan(report.cash.varianceFen!)}, ${report.reconciliation!.matches ? 'matches the gateway' : `${report.reconciliation!.diffs.length} differences`}`);
+      this.runAfterClose(report);
       return report;
     } finally {
       this.closing = false;
     }
+  }
+
+  /** The afterClose hook, after the commit: it never delays nor fails the close. */
+  private runAfterClose(z: FullShiftReport): void {
+    const hook = this.o.afterClose;
+    if (!hook) return;
+    void Promise.resolve()
+      .then(() => hook(z))
+      .catch((err: unknown) => this.log(`shift ${z.shiftIds.join(',')}: after-close hook failed: ${(err as Error).message}`));
   }
 
   /**

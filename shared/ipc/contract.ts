@@ -200,6 +200,20 @@ export const invokeSchemas = {
   'printer.printReport': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional(), managerPin: pin.optional() }),
   /** Prints again every journaled job that failed (paper out, printer off…). */
   'printer.retryFailed': empty,
+
+  // --- shipping: journal health, backups, updates, support (issue 13) ---
+  /** The version, the journal's health, the backups and the pending update (Settings, and the damaged-journal screen). */
+  'system.status': empty,
+  /** A backup of the journal now (manager PIN): copied online, verified, rotated. */
+  'backup.now': z.strictObject({ managerPin: pin }),
+  /**
+   * Restore the journal from a backup (manager PIN): `file` is a backup's name in the backup
+   * folder (default: the latest). Staged, applied at the next start; a backup older than what
+   * the head office holds needs `confirmOlder`.
+   */
+  'backup.restore': z.strictObject({ managerPin: pin, file: z.string().regex(/^journal-[A-Za-z0-9-]{1,80}\.sqlite$/, 'must be a backup file name').optional(), confirmOlder: z.boolean().optional() }),
+  /** A support bundle (logs, versions, journal checks; no secrets, payment codes masked). */
+  'support.export': z.strictObject({ managerPin: pin }),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeSchemas;
@@ -514,6 +528,71 @@ export interface PrinterStatus {
   reason: string | null;
 }
 
+/** The journal as checked at start (electron/backup/health.ts). */
+export type JournalHealthView =
+  | { state: 'ok' | 'new'; auditEntries: number | null; restoredFrom: string | null; restoreRefused: string | null }
+  | {
+      state: 'damaged';
+      /** corrupt / not_sqlite / missing / not_journal / audit_broken / replaced / rolled_back */
+      kind: string;
+      detail: string;
+      /** The damaged file, kept where it was. */
+      path: string;
+      restoreRefused: string | null;
+    };
+
+export interface BackupEntryView {
+  file: string;
+  reason: 'shift-close' | 'daily' | 'manual';
+  createdAt: string;
+  auditEntries: number;
+  sizeBytes: number;
+}
+
+export interface BackupStatusView {
+  dir: string;
+  keep: number;
+  count: number;
+  latest: BackupEntryView | null;
+  lastError: { at: string; message: string } | null;
+  /** A restore staged for the next start. */
+  pendingRestore: string | null;
+}
+
+export interface UpdateStatusView {
+  /** off: no update URL set; otherwise the updater's state. */
+  state: 'off' | 'idle' | 'checking' | 'downloading' | 'downloaded' | 'installing' | 'error';
+  feedUrl: string;
+  /** The version downloaded (sha512 checked) and waiting for 日结, or being downloaded. */
+  pendingVersion: string | null;
+  /** Why the pending update is not installed yet (a shift open, a payment unsettled), or null. */
+  waitingFor: string | null;
+  /** Not in this version's rollout share (staged rollout): the update is skipped for now. */
+  outsideRollout: boolean;
+  lastError: string | null;
+  lastCheckAt: string | null;
+}
+
+export interface SystemStatusView {
+  version: string;
+  shell: AppInfo['shell'];
+  versions: Record<string, string>;
+  journal: JournalHealthView;
+  backup: BackupStatusView;
+  update: UpdateStatusView;
+}
+
+export interface RestoreView {
+  file: string;
+  auditEntries: number;
+  /** The head office's mark, when one is known. */
+  headOfficeAuditEntries: number | null;
+  /** The restore is applied when the till starts again. */
+  restartNeeded: true;
+  /** Electron restarts by itself; the browser host must be restarted by hand. */
+  restarting: boolean;
+}
+
 export interface InvokeResults {
   'app.info': AppInfo;
   'checkout.scan': PaymentView;
@@ -554,6 +633,10 @@ export interface InvokeResults {
   'printer.reprint': { jobId: number };
   'printer.printReport': { jobId: number };
   'printer.retryFailed': { retried: number; printed: number };
+  'system.status': SystemStatusView;
+  'backup.now': BackupEntryView;
+  'backup.restore': RestoreView;
+  'support.export': ExportResult;
 }
 
 // Every channel has a result type, and every result type a channel.

@@ -47,7 +47,7 @@ describe('Electron shell', () => {
     windows.openCustomerWindow();
     expect(created).toHaveLength(2);
     for (const w of created) {
-      expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+      expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, disableBlinkFeatures: 'Auxclick' });
       expect(String((w.options.webPreferences as { preload: string }).preload)).toMatch(/preload\.cjs$/);
     }
     expect(created[0]!.url).toBe(indexUrl);
