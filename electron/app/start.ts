@@ -32,6 +32,8 @@ import { SqlitePrintJobStore } from '../printer/sqlite-jobs.js';
 import { printerConfigFromSettings } from '../printer/config.js';
 import { exportHandlers, type PdfRenderer } from '../ipc/handlers/export.js';
 import { printReceiptsOnPaid, receiptFromJournal, type DocHeader } from '../printer/from-journal.js';
+import { GoodsService } from '../goods/service.js';
+import { goodsHandlers } from '../ipc/handlers/goods.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -262,10 +264,13 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     },
   }, runGatewayCheck);
 
+  const exportDir = () => opts.exportDir ?? join(opts.dataDir, 'exports');
+  const goods = new GoodsService(journal, { checkManagerPin: (p) => pin.check(p ?? ''), exportDir });
   const handlers = assembleHandlers([
-    baseApp, checkoutHandlers(runtime), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
+    baseApp, checkoutHandlers(runtime, goods), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
     printerHandlers({ printer, shifts, header }),
-    exportHandlers({ shifts, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
+    exportHandlers({ shifts, exportDir, renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
+    goodsHandlers(runtime, { goods, exportDir, renderPdf: opts.renderPdf ?? null, currentShiftId: () => shifts.currentShiftId() }),
   ]);
   return {
     runtime,
