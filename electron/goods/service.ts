@@ -60,7 +60,9 @@ export class GoodsService {
       if (p && !p.active) return { kind: 'inactive', product: productView(p), barcode: code };
       if (p) {
         const priceFen = scale.priceFen ?? weighedPriceFen(scale.weightG!, p.priceFen);
-        return { kind: 'weighed', product: productView(p), barcode: code, weightG: scale.weightG, priceFen };
+        // A price label carries no weight: it is worked back from the price per kg (for the stock, in grams).
+        const weightG = scale.weightG ?? (p.priceFen > 0 ? Math.max(1, Math.round((priceFen * 1000) / p.priceFen)) : null);
+        return { kind: 'weighed', product: productView(p), barcode: code, weightG, priceFen };
       }
       // A scale layout that happens to match an ordinary EAN-13 of prefix 2: try it as a barcode.
     }
