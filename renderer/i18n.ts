@@ -4,10 +4,12 @@ import zhMain from './locales/zh-CN';
 import enMain from './locales/en';
 import zhShift from './locales/shift.zh-CN';
 import enShift from './locales/shift.en';
+import zhGoods from './locales/goods.zh-CN';
+import enGoods from './locales/goods.en';
 
 // Each room of the renderer keeps its strings in its own pair of files; the pairs are merged here.
-const zh = { ...zhMain, ...zhShift };
-const en = { ...enMain, ...enShift };
+const zh = { ...zhMain, ...zhShift, ...zhGoods };
+const en = { ...enMain, ...enShift, ...enGoods };
 
 export type Language = 'zh-CN' | 'en';
 export type MessageKey = keyof typeof zh;
