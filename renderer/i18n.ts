@@ -6,10 +6,12 @@ import zhShift from './locales/shift.zh-CN';
 import enShift from './locales/shift.en';
 import zhUpkeep from './locales/upkeep.zh-CN';
 import enUpkeep from './locales/upkeep.en';
+import zhGoods from './locales/goods.zh-CN';
+import enGoods from './locales/goods.en';
 
 // Each room of the renderer keeps its strings in its own pair of files; the pairs are merged here.
-const zh = { ...zhMain, ...zhShift, ...zhUpkeep };
-const en = { ...enMain, ...enShift, ...enUpkeep };
+const zh = { ...zhMain, ...zhShift, ...zhUpkeep, ...zhGoods };
+const en = { ...enMain, ...enShift, ...enUpkeep, ...enGoods };
 
 export type Language = 'zh-CN' | 'en';
 export type MessageKey = keyof typeof zh;

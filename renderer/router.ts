@@ -3,7 +3,7 @@
 // the browser host it is a second tab).
 import { ref } from 'vue';
 
-export const VIEWS = ['checkout', 'history', 'merchant', 'shift', 'settings', 'customer'] as const;
+export const VIEWS = ['checkout', 'history', 'merchant', 'shift', 'goods', 'settings', 'customer'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export function viewOfHash(hash: string): ViewName {

@@ -38,6 +38,8 @@ import type { HighWaterProvider } from '../backup/high-water.js';
 import type { UpdaterPort } from '../update/service.js';
 import { createFileLog } from '../log/file-log.js';
 import { startUpkeep, type Upkeep } from './upkeep.js';
+import { GoodsService } from '../goods/service.js';
+import { goodsHandlers } from '../ipc/handlers/goods.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -301,11 +303,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     },
   }, runGatewayCheck);
 
+  const exportDir = () => opts.exportDir ?? join(opts.dataDir, 'exports');
+  const goods = new GoodsService(journal, { checkManagerPin: (p) => pin.check(p ?? ''), exportDir });
   const handlers = assembleHandlers([
-    baseApp, checkoutHandlers(runtime), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
+    baseApp, checkoutHandlers(runtime, goods), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
     printerHandlers({ printer, shifts, header }),
-    exportHandlers({ shifts, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
+    exportHandlers({ shifts, exportDir, renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
     upkeep.handlers,
+    goodsHandlers(runtime, { goods, exportDir, renderPdf: opts.renderPdf ?? null, currentShiftId: () => shifts.currentShiftId() }),
   ]);
   return {
     runtime,

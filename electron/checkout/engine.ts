@@ -22,11 +22,13 @@ import {
   type AttemptRow,
   type Journal,
   type OutboxRow,
+  type SaleAdjust,
   type SaleLine,
   type SearchQuery,
   type TransitionChange,
   type TransitionSource,
 } from '../journal/journal.js';
+import type { RefundLineInput } from '../journal/repos/line-refunds.js';
 import { classifyCreate, classifyPay, classifyQuery, classifyRefund, classifyReverse, type Verdict } from './classify.js';
 import { DEFAULT_PROFILE, QR_METHODS_NOT_AT_COUNTER, qrPayParams, qrUrlOf, scanPayParams, type MerchantProfile } from './params.js';
 import { orderDetail, orderRowOf, paymentView } from './views.js';
@@ -107,6 +109,8 @@ export interface StartInput {
   amountFen: Fen;
   note?: string;
   lines?: SaleLine[];
+  /** Goods sales: order discount and 抹零 (the journal checks that the lines add up with them). */
+  adjust?: SaleAdjust | null;
   /** Retry a sale whose earlier attempts took no money (a new attempt, a new out_trade_no). */
   saleId?: number;
 }
@@ -334,7 +338,7 @@ export class PaymentEngine extends EventEmitter {
   }
 
   /** Refund, full (amountFen absent: all still refundable) or partial. */
-  async refund(input: { outTradeNo: string; amountFen?: Fen; reason?: string }): Promise<OrderDetail> {
+  async refund(input: { outTradeNo: string; amountFen?: Fen; reason?: string; lines?: RefundLineInput[] }): Promise<OrderDetail> {
     const a = this.mustGet(input.outTradeNo);
     if (a.state !== 'paid') throw new PosError('conflict', `${a.outTradeNo} is ${a.state}: only a paid order can be refunded`);
     const detail = orderDetail(this.journal, a);
@@ -351,7 +355,7 @@ export class PaymentEngine extends EventEmitter {
     if (a.kind !== 'cash') this.checkCanTakeMobile();
     let r;
     try {
-      r = this.journal.createRefund({ outTradeNo: a.outTradeNo, amountFen, reason: input.reason ?? null, shiftId: this.shiftId(), dueAtMs: this.now() });
+      r = this.journal.createRefund({ outTradeNo: a.outTradeNo, amountFen, reason: input.reason ?? null, shiftId: this.shiftId(), dueAtMs: this.now(), lines: input.lines });
     } catch (e) {
       throw this.asPosError(e);
     }

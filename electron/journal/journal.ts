@@ -23,7 +23,10 @@ import { BUSY_TIMEOUT_MS, isoOf, type JournalContext } from './base.js';
 import { migrate, type Migration } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { AttemptsRepo, type AttemptFieldsChange, type CashSaleInput, type NewAttemptInput, type TransitionChange } from './repos/attempts.js';
+import { CatalogueRepo } from './repos/catalogue.js';
+import { HeldSalesRepo } from './repos/held.js';
 import { checkJournalInvariants } from './repos/invariants.js';
+import { LineRefundsRepo } from './repos/line-refunds.js';
 import { OutboxRepo } from './repos/outbox.js';
 import { RefundsRepo, type NewRefundInput } from './repos/refunds.js';
 import { ReportsRepo, type ChannelTotalsRow, type OrderRowData, type SearchQuery, type TotalsFilter } from './repos/reports.js';
@@ -64,6 +67,9 @@ export interface JournalRepos {
   readonly outbox: OutboxRepo;
   readonly reversals: ReversalsRepo;
   readonly reports: ReportsRepo;
+  readonly catalogue: CatalogueRepo;
+  readonly lineRefunds: LineRefundsRepo;
+  readonly held: HeldSalesRepo;
 }
 
 export class Journal {
@@ -114,10 +120,12 @@ export class Journal {
     const ctx: JournalContext = { db, audit: this.audit, now: this.now, terminalId: this.terminalId, journalId: this.journalId };
     const reversals = new ReversalsRepo(db);
     const sales = new SalesRepo(db);
+    const catalogue = new CatalogueRepo(ctx);
+    const lineRefunds = new LineRefundsRepo(db, sales, catalogue);
     const outbox: OutboxRepo = new OutboxRepo(ctx, reversals, (no): AttemptRow | null => attempts.get(no));
-    const attempts: AttemptsRepo = new AttemptsRepo(ctx, sales, outbox, reversals);
-    const refunds = new RefundsRepo(ctx, attempts, outbox, reversals);
-    this.repos = { attempts, sales, refunds, outbox, reversals, reports: new ReportsRepo(db) };
+    const attempts: AttemptsRepo = new AttemptsRepo(ctx, sales, outbox, reversals, catalogue);
+    const refunds = new RefundsRepo(ctx, attempts, outbox, reversals, lineRefunds);
+    this.repos = { attempts, sales, refunds, outbox, reversals, reports: new ReportsRepo(db), catalogue, lineRefunds, held: new HeldSalesRepo(ctx) };
   }
 
   private ensureJournalId(db: Database.Database, wanted: string | undefined): string {

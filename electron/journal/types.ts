@@ -13,6 +13,21 @@ export interface SaleLine {
   barcode?: string | undefined;
   qty: number;
   unitFen: Fen;
+  /** Goods lines (issue 11): the catalogue product, when the line came from it. */
+  productId?: number | undefined;
+  /** The line's own discount (≤ qty × unitFen). */
+  discountFen?: Fen | undefined;
+  /** What the line was charged once the order discount and 抹零 were spread (Σ = the sale's amount). */
+  amountFen?: Fen | undefined;
+  /** A weighed line: its weight (qty is 1, unitFen its weighed price). */
+  weightG?: number | undefined;
+  category?: string | undefined;
+}
+
+/** A goods sale's order discount and 抹零 (shared/goods/sale.ts). */
+export interface SaleAdjust {
+  orderDiscountFen: Fen;
+  roundingFen: Fen;
 }
 
 export interface SaleRow {
@@ -23,6 +38,8 @@ export interface SaleRow {
   terminalId: string;
   amountFen: Fen;
   note: string | null;
+  orderDiscountFen: Fen;
+  roundingFen: Fen;
 }
 
 export interface AttemptRow {

@@ -15,6 +15,7 @@ import { pressKey, textToFen, type KeypadKey } from '../lib/keypad';
 import { useCountdown } from '../lib/countdown';
 import { WEDGE_MAX_GAP_MS } from '../scanner/wedge';
 import { explainError, isWaiting, newerView, outcomeOf, type Explanation, type Outcome } from '../lib/outcome';
+import { useCartStore } from './cart';
 
 export type PayMode = 'scan' | 'qr' | 'cash';
 /**
@@ -56,6 +57,8 @@ export const MAX_LINES = 200;
 export const DISPLAY_UPDATE_MS = 150;
 
 export const useCheckoutStore = defineStore('checkout', () => {
+  /** Goods rung up from the catalogue (issue 11); the typed-amount mode below works without them. */
+  const cart = useCartStore();
   const amountText = ref('');
   const lines = ref<SaleLineDraft[]>([]);
   const note = ref('');
@@ -84,7 +87,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
 
   const entryFen = computed(() => textToFen(amountText.value));
   const linesFen = computed(() => sumFen(lines.value.map((l) => l.qty * l.unitFen)));
-  const totalFen = computed(() => linesFen.value + entryFen.value);
+  // With goods rung up the total is the cart's (discounts and 抹零 included); a typed price joins it by "+".
+  const totalFen = computed(() => (cart.active ? cart.money.totalFen : linesFen.value + entryFen.value));
   const tenderFen = computed(() => textToFen(tenderText.value));
   const changeFen = computed(() => Math.max(0, tenderFen.value - totalFen.value));
   /**
@@ -147,6 +151,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
       refusedKey.value++;
       return false;
     }
+    if (cart.active) {
+      cart.addMisc(name ?? t('checkout.lineName', { n: cart.lines.length + 1 }), entryFen.value);
+      amountText.value = '';
+      return true;
+    }
     const line: SaleLineDraft = { name: name ?? t('checkout.lineName', { n: lines.value.length + 1 }), qty: 1, unitFen: entryFen.value };
     if (barcode) line.barcode = barcode;
     lines.value.push(line);
@@ -173,12 +182,14 @@ export const useCheckoutStore = defineStore('checkout', () => {
     note.value = '';
     tenderText.value = '';
     notice.value = null;
+    cart.clear();
   }
 
   /** The sale lines for the contract: the typed amount joins them when there are lines. */
-  function saleFields(): { note?: string; lines?: { name: string; barcode?: string; qty: number; unitFen: Fen }[] } {
+  function saleFields(): { note?: string; lines?: { name: string; barcode?: string; qty: number; unitFen: Fen }[]; adjust?: { orderDiscountFen: Fen; roundingFen: Fen }; managerPin?: string } {
     const out: { note?: string; lines?: SaleLineDraft[] } = {};
     if (note.value.trim()) out.note = note.value.trim();
+    if (cart.active) return { ...out, ...cart.saleFields() };
     if (lines.value.length) {
       const all = [...lines.value];
       if (entryFen.value > 0) all.push({ name: t('checkout.lineName', { n: all.length + 1 }), qty: 1, unitFen: entryFen.value });
@@ -205,18 +216,51 @@ export const useCheckoutStore = defineStore('checkout', () => {
       }
       return;
     }
-    if (scan.kind === 'product') {
-      if (phase.value !== 'entry') return;
-      if (entryFen.value > 0) {
-        addLine(t('checkout.productName', { code: scan.code }), scan.code);
-        notice.value = { tone: 'info', text: t('checkout.productAdded', { code: scan.code }) };
-      } else {
-        notice.value = { tone: 'warn', text: t('checkout.productNeedsPrice', { code: scan.code }) };
-      }
+    if (phase.value !== 'entry') return;
+    void scanGoods(scan.code, scan.kind === 'product');
+  }
+
+  /** The barcode the catalogue did not know (F9 offers to add it). */
+  const unknownBarcode = ref<string | null>(null);
+
+  /** A product barcode, scale label or shop code: the catalogue says what it is. */
+  async function scanGoods(code: string, gs1: boolean): Promise<void> {
+    const r = await invoke('goods.scan', { code });
+    if (phase.value !== 'entry') return;
+    unknownBarcode.value = null;
+    if (!r.ok) {
+      notice.value = fromExplanation(explainError(r.error));
+      return;
+    }
+    const v = r.value;
+    if (v.kind === 'product' || v.kind === 'weighed') {
+      const line = cart.addScan(v);
+      if (!line) notice.value = { tone: 'warn', text: t('checkout.tooManyLines', { n: MAX_LINES }) };
+      else notice.value = { tone: 'info', text: line.qty > 1 ? t('goods.qtyUp', { name: line.name, qty: line.qty }) : t('goods.added', { name: line.name }) };
+      return;
+    }
+    if (v.kind === 'inactive') {
+      notice.value = { tone: 'warn', text: t('goods.inactive', { name: v.product.name }) };
+      return;
+    }
+    if (v.kind === 'bad_check') {
+      notice.value = { tone: 'warn', text: t('goods.badCheck', { code: v.barcode }), next: t('goods.badCheckNext') };
+      return;
+    }
+    // Not in the catalogue. With a price typed first, a GS1 code still becomes a typed line (shops
+    // without a catalogue); otherwise the manager may add it.
+    if (gs1 && entryFen.value > 0) {
+      addLine(t('checkout.productName', { code: v.barcode }), v.barcode);
+      notice.value = { tone: 'info', text: t('checkout.productAdded', { code: v.barcode }) };
+      return;
+    }
+    if (v.addable) {
+      unknownBarcode.value = v.barcode;
+      notice.value = { tone: 'warn', text: t('goods.unknown', { code: v.barcode }), next: t('goods.unknownNext') };
       return;
     }
     // Never echo an unrecognised read in full: it might be a payment code of a scheme we do not know.
-    notice.value = { tone: 'warn', text: t('checkout.unknownScan'), next: t('checkout.unknownScanNext'), detail: maskCode(scan.code) };
+    notice.value = { tone: 'warn', text: t('checkout.unknownScan'), next: t('checkout.unknownScanNext'), detail: maskCode(code) };
   }
 
   // ---------- payments ----------
@@ -342,7 +386,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   // Every key ("16." reads as 16 but is still typing) restarts the wait.
-  watch([amountText, lines, phase], scheduleDisplay, { deep: true });
+  watch([amountText, lines, phase, () => cart.lines, () => cart.orderDiscount], scheduleDisplay, { deep: true });
 
   function applyView(next: PaymentView): void {
     if (view.value?.outTradeNo !== next.outTradeNo) givingUp.value = null;
@@ -414,6 +458,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   return {
     amountText, lines, note, mode, qrMethod, tenderText, phase, view, cash, notice, cancelAsked, cancelling, refusedKey,
     entryFen, linesFen, totalFen, tenderFen, changeFen, outcome, waiting, secondsLeft, canPay, resultReason,
+    unknownBarcode, scanGoods,
     wedgeGapMs, press, pressAt, undoBurst, addLine, removeLine, setMode, clearSale, acceptScan, startScan, startQr, toTender, setTender, payCash,
     applyView, askCancel, cancelPayment, finish, resume,
   };

@@ -8,6 +8,7 @@ import { PIN_RULE, PIN_RULE_TEXT } from '../pin.js';
 import { ATTEMPT_STATES, QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
 import type { Fen } from '../money.js';
 import type { Settings } from '../settings.js';
+import { goodsInvokeSchemas, goodsLineFields, saleAdjust, type GoodsInvokeResults } from './goods.js';
 
 // ---------- building blocks ----------
 const fen = z.number().int('must be a whole number of fen').safe();
@@ -21,15 +22,19 @@ const saleLine = z.strictObject({
   barcode: z.string().max(32).optional(),
   qty: z.number().int().min(1).max(9999),
   unitFen: fen.min(0),
+  // Goods lines (issue 11): product, discount, what the line is charged, weight, category.
+  ...goodsLineFields,
 });
+/** Goods sales: order discount and 抹零, and the manager PIN when the discount is above the limit. */
+const goodsSaleFields = { adjust: saleAdjust.optional(), managerPin: pin.optional() };
 const empty = z.strictObject({});
 
 // ---------- the customer display ----------
 /** Lines the customer display shows: as many as one sale may carry (checkout.* lines). */
 export const MAX_DISPLAY_LINES = 200;
-/** Lines, when given, must add up to the amount: the customer never sees two different totals. */
-function linesAddUp(v: { amountFen: number; lines?: { qty: number; unitFen: number }[] | undefined }): boolean {
-  return v.lines === undefined || v.lines.reduce((sum, l) => sum + l.qty * l.unitFen, 0) === v.amountFen;
+/** Lines, when given, must add up to the amount: the customer never sees two different totals. Goods lines count what they are charged. */
+function linesAddUp(v: { amountFen: number; lines?: { qty: number; unitFen: number; amountFen?: number | undefined }[] | undefined }): boolean {
+  return v.lines === undefined || v.lines.reduce((sum, l) => sum + (l.amountFen ?? l.qty * l.unitFen), 0) === v.amountFen;
 }
 const displayIdle = z.strictObject({ kind: z.literal('idle') });
 const displayAmount = z
@@ -55,6 +60,7 @@ export const invokeSchemas = {
     authCode: z.string().min(1).max(64),
     note: note.optional(),
     lines: z.array(saleLine).max(200).optional(),
+    ...goodsSaleFields,
   }),
   /** Dynamic QR / link payment with a QR-capable method. */
   'checkout.qr': z.strictObject({
@@ -62,12 +68,14 @@ export const invokeSchemas = {
     method: z.enum(QR_METHODS),
     note: note.optional(),
     lines: z.array(saleLine).max(200).optional(),
+    ...goodsSaleFields,
   }),
   'checkout.cash': z.strictObject({
     amountFen,
     tenderedFen: fen.min(0),
     note: note.optional(),
     lines: z.array(saleLine).max(200).optional(),
+    ...goodsSaleFields,
   }),
   /** Cashier cancels a waiting payment: it is reversed. */
   'checkout.cancel': z.strictObject({ outTradeNo }),
@@ -214,6 +222,8 @@ export const invokeSchemas = {
   'backup.restore': z.strictObject({ managerPin: pin, file: z.string().regex(/^journal-[A-Za-z0-9-]{1,80}\.sqlite$/, 'must be a backup file name').optional(), confirmOlder: z.boolean().optional() }),
   /** A support bundle (logs, versions, journal checks; no secrets, payment codes masked). */
   'support.export': z.strictObject({ managerPin: pin }),
+  // --- goods (issue 11): shared/ipc/goods.ts ---
+  ...goodsInvokeSchemas,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeSchemas;
@@ -594,6 +604,7 @@ export interface RestoreView {
 }
 
 export interface InvokeResults {
+export interface InvokeResults extends GoodsInvokeResults {
   'app.info': AppInfo;
   'checkout.scan': PaymentView;
   'checkout.qr': PaymentView;

@@ -3,13 +3,25 @@
 import type { PartialHandlers } from '../types.js';
 import type { Runtime } from '../../app/runtime.js';
 import { showCashSale } from './display.js';
+import type { GoodsService } from '../../goods/service.js';
 
-export function checkoutHandlers(rt: Runtime): PartialHandlers {
+/**
+ * Goods sales (issue 11) pass the goods checks first (catalogue prices, 抹零 rule, manager PIN for a
+ * discount above the limit); the PIN goes no further than this.
+ */
+function goodsChecked<P extends { managerPin?: string | undefined }>(goods: GoodsService | null, p: P): Omit<P, 'managerPin'> {
+  const { managerPin, ...rest } = p;
+  goods?.checkSale({ ...(rest as unknown as Parameters<GoodsService['checkSale']>[0]), managerPin });
+  return rest;
+}
+
+export function checkoutHandlers(rt: Runtime, goods: GoodsService | null = null): PartialHandlers {
   const engine = () => rt.engine();
   return {
-    'checkout.scan': (p) => engine().startScan(p),
-    'checkout.qr': (p) => engine().startQr(p),
-    'checkout.cash': (p) => {
+    'checkout.scan': (p) => engine().startScan(goodsChecked(goods, p)),
+    'checkout.qr': (p) => engine().startQr(goodsChecked(goods, p)),
+    'checkout.cash': (input) => {
+      const p = goodsChecked(goods, input);
       // The sale is journaled when cash() returns: only then does the customer see total and change.
       const sale = engine().cash(p);
       showCashSale(rt.bus, sale, (line) => rt.log(line));

@@ -10,6 +10,9 @@ import { migration as m004 } from './004_withdrawals.js';
 import { migration as m005 } from './005_paid_after_close.js';
 import { migration as m006 } from './006_order_number_suffix.js';
 import { migration as m007 } from './007_confirmations.js';
+import { migration as m010 } from './010_catalogue.js';
+import { migration as m011 } from './011_sale_goods.js';
+import { migration as m012 } from './012_held_sales.js';
 import { migration as m050 } from './050_shifts.js';
 import { migration as m051 } from './051_print_jobs.js';
 import { migration as m052 } from './052_shift_counts.js';
@@ -17,7 +20,10 @@ import { migration as m053 } from './053_reconciliation_confirmed.js';
 
 const JOURNAL_ROOM: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 
+// 010–029: goods (catalogue, sale lines of goods, held sales).
+const GOODS_ROOM: readonly Migration[] = [m010, m011, m012];
+
 // 050–099: shift / printer room.
 const SHIFT_ROOM: readonly Migration[] = [m050, m051, m052, m053];
 
-export const MIGRATIONS: readonly Migration[] = [...JOURNAL_ROOM, ...SHIFT_ROOM].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: readonly Migration[] = [...JOURNAL_ROOM, ...GOODS_ROOM, ...SHIFT_ROOM].sort((a, b) => a.version - b.version);

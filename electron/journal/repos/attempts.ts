@@ -17,7 +17,8 @@ import {
   orderNumber,
   type JournalContext,
 } from '../base.js';
-import type { AttemptRow, CashTenderRow, OutboxAction, ReversalWhy, SaleLine, TransitionRow, TransitionSource } from '../types.js';
+import type { AttemptRow, CashTenderRow, OutboxAction, ReversalWhy, SaleAdjust, SaleLine, TransitionRow, TransitionSource } from '../types.js';
+import type { CatalogueRepo } from './catalogue.js';
 import type { OutboxRepo } from './outbox.js';
 import type { ReversalsRepo } from './reversals.js';
 import type { SalesRepo } from './sales.js';
@@ -31,6 +32,8 @@ export interface NewAttemptInput {
   amountFen: Fen;
   note?: string | null;
   lines?: readonly SaleLine[] | null;
+  /** Goods sales: the order discount and 抹零 (the lines carry what each was charged). */
+  adjust?: SaleAdjust | null;
   maskedAuthCode?: string | null;
   deadlineAtMs?: number | null;
   shiftId?: number | null;
@@ -64,6 +67,7 @@ export interface CashSaleInput {
   tenderedFen: Fen;
   note?: string | null;
   lines?: readonly SaleLine[] | null;
+  adjust?: SaleAdjust | null;
   shiftId?: number | null;
   saleId?: number;
 }
@@ -77,6 +81,7 @@ export class AttemptsRepo {
     private readonly sales: SalesRepo,
     private readonly outbox: OutboxRepo,
     private readonly reversals: ReversalsRepo,
+    private readonly stock: CatalogueRepo,
   ) {
     const db = (this.db = ctx.db);
     this.s = {
@@ -126,6 +131,7 @@ export class AttemptsRepo {
         const changeFen = input.tenderedFen - input.amountFen;
         this.s.insertCash.run(attempt.id, input.tenderedFen, changeFen);
         const cash = this.s.cash.get(attempt.id) as CashTenderRow;
+        this.stock.takeForSale(attempt.saleId, attempt.outTradeNo, attempt.createdAt);
         invariant(cash.tenderedFen - cash.changeFen === attempt.amountFen, 'cash: tendered − change must equal the amount');
         return { attempt, cash };
       })
@@ -163,6 +169,7 @@ export class AttemptsRepo {
         amountFen: input.amountFen,
         note: input.note ?? null,
         lines: input.lines ?? [],
+        adjust: input.adjust ?? null,
       });
     }
     const id = (this.s.nextId.get() as { id: number }).id;
@@ -233,6 +240,10 @@ export class AttemptsRepo {
           }) as AttemptRow,
         )!;
         this.s.insertTransition.run(before.id, at, before.state, to, change.source, reason, reasonCode);
+
+        // The goods of a paid sale leave the stock; a reverse of a paid sale brings them back.
+        if (to === 'paid') this.stock.takeForSale(before.saleId, outTradeNo, at);
+        else if (before.state === 'paid' && to === 'refunded') this.stock.returnForSale(before.saleId, outTradeNo, at);
 
         if (to === 'reversing') this.reversals.request(before.id, at, change.reversalWhy!);
         else if (final && (before.state === 'reversing' || to === 'refunded')) this.reversals.answerOpen(before.id, at, to);

@@ -30,8 +30,19 @@ export function checkJournalInvariants(db: Database.Database, audit: AuditLog): 
   for (const r of q(`SELECT t.id, t.from_state AS f, t.to_state AS t2, a.out_trade_no AS no FROM attempt_transitions t JOIN attempts a ON a.id = t.attempt_id WHERE t.from_state IS NOT NULL`)) {
     if (!canTransition(r.f as AttemptState, r.t2 as AttemptState)) problems.push(`attempt ${String(r.no)}: transition ${String(r.id)} ${String(r.f)} → ${String(r.t2)} is not allowed`);
   }
-  for (const r of q(`SELECT s.id, s.amount_fen AS amt, SUM(l.qty * l.unit_fen) AS lines FROM sales s JOIN sale_lines l ON l.sale_id = s.id GROUP BY s.id HAVING SUM(l.qty * l.unit_fen) <> s.amount_fen`)) {
+  // A typed line counts qty × unit; a goods line what it was charged (issue 11).
+  for (const r of q(`SELECT s.id, s.amount_fen AS amt, SUM(COALESCE(l.amount_fen, l.qty * l.unit_fen)) AS lines FROM sales s JOIN sale_lines l ON l.sale_id = s.id
+      GROUP BY s.id HAVING SUM(COALESCE(l.amount_fen, l.qty * l.unit_fen)) <> s.amount_fen`)) {
     problems.push(`sale ${String(r.id)}: lines add up to ${String(r.lines)} fen, amount is ${String(r.amt)} fen`);
+  }
+  for (const r of q(`SELECT s.id, s.amount_fen AS amt, SUM(l.qty * l.unit_fen - l.discount_fen) - s.order_discount_fen - s.rounding_fen AS net FROM sales s
+      JOIN sale_lines l ON l.sale_id = s.id GROUP BY s.id HAVING COUNT(l.amount_fen) > 0 AND SUM(l.qty * l.unit_fen - l.discount_fen) - s.order_discount_fen - s.rounding_fen <> s.amount_fen`)) {
+    problems.push(`sale ${String(r.id)}: lines less discounts and 抹零 come to ${String(r.net)} fen, amount is ${String(r.amt)} fen`);
+  }
+  for (const r of q(`SELECT a.out_trade_no AS no, rl.line_no AS line FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id JOIN attempts a ON a.id = r.attempt_id
+      JOIN sale_lines l ON l.sale_id = a.sale_id AND l.line_no = rl.line_no WHERE r.state <> 'failed'
+      GROUP BY a.sale_id, rl.line_no HAVING SUM(rl.qty) > MAX(l.qty)`)) {
+    problems.push(`order ${String(r.no)}: line ${String(r.line)} is refunded more times than it was sold`);
   }
   for (const r of q(`SELECT s.id, COUNT(*) AS n FROM sales s JOIN attempts a ON a.sale_id = s.id WHERE a.state IN ('paid','created','pending','reversing') GROUP BY s.id HAVING COUNT(*) > 1`)) {
     problems.push(`sale ${String(r.id)} has ${String(r.n)} attempts that are paid or still open`);

@@ -17,6 +17,7 @@ import {
 } from '../base.js';
 import type { AttemptRow, RefundRow, TransitionSource } from '../types.js';
 import type { AttemptsRepo } from './attempts.js';
+import type { LineRefundsRepo, RefundLineInput } from './line-refunds.js';
 import type { OutboxRepo } from './outbox.js';
 import type { ReversalsRepo } from './reversals.js';
 
@@ -26,6 +27,8 @@ export interface NewRefundInput {
   reason?: string | null;
   shiftId?: number | null;
   dueAtMs: number;
+  /** A refund by line: the pieces given back; amountFen must be what they come to. */
+  lines?: readonly RefundLineInput[] | undefined;
 }
 
 const REFUND_COLUMNS = `id, out_refund_no AS outRefundNo, attempt_id AS attemptId, channel, amount_fen AS amountFen, state,
@@ -43,6 +46,7 @@ export class RefundsRepo {
     private readonly attempts: AttemptsRepo,
     private readonly outbox: OutboxRepo,
     private readonly reversals: ReversalsRepo,
+    private readonly lineRefunds: LineRefundsRepo,
   ) {
     const db = (this.db = ctx.db);
     this.s = {
@@ -79,6 +83,10 @@ export class RefundsRepo {
     if (input.amountFen > refundableFen) {
       throw new JournalConflictError(`amountFen: ${input.amountFen} fen is more than the ${refundableFen} fen still refundable`);
     }
+    const quote = input.lines ? this.lineRefunds.quote(a.saleId, input.lines) : null;
+    if (quote && quote.amountFen !== input.amountFen) {
+      throw new JournalConflictError(`amountFen: the chosen lines come to ${quote.amountFen} fen, not ${input.amountFen}`);
+    }
     const nowMs = this.ctx.now();
     const at = isoOf(nowMs);
     const id = (this.s.nextId.get() as { id: number }).id;
@@ -96,8 +104,14 @@ export class RefundsRepo {
       shiftId: input.shiftId ?? null,
       terminalId: this.ctx.terminalId,
     });
+    if (quote) this.lineRefunds.record(id, quote.lines);
     if (a.kind !== 'cash') this.outbox.owe('refund', outRefundNo, 'refund', input.dueAtMs, at);
-    this.ctx.audit.append({ at, kind: 'refund.created', subject: outRefundNo, data: { outTradeNo: a.outTradeNo, amountFen: input.amountFen, reason: clip(input.reason) } });
+    this.ctx.audit.append({
+      at,
+      kind: 'refund.created',
+      subject: outRefundNo,
+      data: { outTradeNo: a.outTradeNo, amountFen: input.amountFen, reason: clip(input.reason), ...(quote ? { lines: quote.lines } : {}) },
+    });
     invariant(this.sums(a.id).committedFen <= a.amountFen, `order ${a.outTradeNo}: refunds exceed the amount paid`);
     return this.get(outRefundNo)!;
   }
@@ -117,6 +131,8 @@ export class RefundsRepo {
         if (!final && open && change.next) this.outbox.moveRow(open.id, 'refund', change.next.dueAtMs);
         this.ctx.audit.append({ at, kind: 'refund.transition', subject: outRefundNo, data: { from: before.state, to, source: change.source, answer: clip(change.answer), amountFen: before.amountFen } });
         const a = this.attempts.byId(before.attemptId) as AttemptRow;
+        // Refunded lines go back to stock with the money.
+        if (to === 'succeeded') this.lineRefunds.returnStock(before.id, a.saleId, outRefundNo, at);
         const sums = this.sums(a.id);
         invariant(sums.committedFen <= a.amountFen && sums.succeededFen <= sums.committedFen, `order ${a.outTradeNo}: refunds exceed the amount paid`);
         return this.get(outRefundNo)!;

@@ -167,7 +167,7 @@ describe('upgrade to 052 from a journal made by the previous migrations', () => 
     const path = join(dir, 'journal.db');
     try {
       const previous = MIGRATIONS.filter((m) => m.version < 52);
-      expect(previous.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 7, 50, 51]);
+      expect(previous.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 50, 51]);
       const old = Journal.open({ path, terminalId: 'T01', journalId: 'shft0001', migrations: previous });
       const pinHash = await hashPin('2468');
       const legacyZ = {
