@@ -195,11 +195,15 @@ export class PaymentEngine extends EventEmitter {
       maskedAuthCode: maskCode(input.authCode),
       deadlineAtMs: nowMs + this.cfg.payDeadlineMs,
       settleDueAtMs: nowMs + this.cfg.requestTimeoutMs + this.cfg.queryIntervalMs,
-    });
+    }, false);
+    // The out_trade_no is committed; now the request leaves, before the screens and the log are
+    // told (the customer waits on the wire, not on them). The lock is taken before any await, so
+    // a callback for this order waits for the answer's commit.
+    const answer = this.call(method, { ...params, out_trade_no: a.outTradeNo } as MethodParams<typeof method>);
+    this.emitProgress(a);
     this.log(`scan ${a.outTradeNo} ${method} ${a.amountFen} fen code ${a.maskedAuthCode}`);
-    // The out_trade_no is committed; only now does the request leave.
     await this.withLock(a.outTradeNo, async () => {
-      const v = classifyPay(await this.call(method, { ...params, out_trade_no: a.outTradeNo } as MethodParams<typeof method>));
+      const v = classifyPay(await answer);
       // The answer is committed before anyone is told, but not fsynced on the cashier's wait: the
       // order number is durable, so a power cut can only send the attempt back to its owed
       // settle, and recovery asks the gateway again (journal/durability.ts).
@@ -746,7 +750,8 @@ export class PaymentEngine extends EventEmitter {
 
   // ================================================================ plumbing
 
-  private create(input: StartInput & Omit<Parameters<Journal['createAttempt']>[0], 'amountFen'>): AttemptRow {
+  /** Journals a new attempt (durably) and makes it the current one; `announce` false: the caller emits its progress. */
+  private create(input: StartInput & Omit<Parameters<Journal['createAttempt']>[0], 'amountFen'>, announce = true): AttemptRow {
     let a: AttemptRow;
     try {
       a = this.journal.createAttempt({ ...input, shiftId: this.shiftId(), note: input.note ?? null, lines: input.lines ?? null });
@@ -754,7 +759,7 @@ export class PaymentEngine extends EventEmitter {
       throw this.asPosError(e);
     }
     this.currentNo = a.outTradeNo;
-    this.emitProgress(a);
+    if (announce) this.emitProgress(a);
     this.startTicker();
     return a;
   }

@@ -144,10 +144,13 @@ export default async function (): Promise<BenchLine[]> {
       // Closed without the app's close (a power cut): no statistics were ever gathered.
       app.db.close();
     }
+    // The only statistics are those the app's own open made of the empty file (PRAGMA optimize):
+    // none describes the million rows until the app's next open gathers them.
     const stat = new Database(path, { readonly: true });
-    const hadStats = (stat.prepare(`SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'sqlite_stat1'`).get() as { n: number }).n > 0;
+    const hasStat = (stat.prepare(`SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'sqlite_stat1'`).get() as { n: number }).n > 0;
+    const rowsKnown = hasStat ? ((stat.prepare('SELECT COALESCE(MAX(CAST(stat AS INTEGER)), 0) AS n FROM sqlite_stat1').get() as { n: number }).n) : 0;
     stat.close();
-    lines.push({ name: 'file written without planner statistics (as the bench means it)', value: hadStats ? 1 : 0, unit: 'stat tables', goal: '= 0', met: !hadStats });
+    lines.push({ name: 'rows the planner statistics know of before the app opens the file', value: rowsKnown, unit: 'rows', goal: '< 1000 (no ANALYZE of the big file)', met: rowsKnown < 1000 });
 
     // Open + recovery's reads, the first time (PRAGMA optimize gathers what it needs) and after.
     const recover = () => {

@@ -25,22 +25,25 @@ export async function startSandboxProcess(opts: SandboxOptions = {}): Promise<Sa
   let out = '';
   const info = await new Promise<Omit<SandboxProcess, 'stop' | 'inject'>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sandbox did not start within ${STARTUP_LIMIT_MS} ms`)), STARTUP_LIMIT_MS);
-    child.stdout.on('data', (c: Buffer) => {
+    const onFirst = (c: Buffer) => {
       out += c.toString();
       const nl = out.indexOf('\n');
       if (nl >= 0) {
         clearTimeout(timer);
+        child.stdout.off('data', onFirst);
         resolve(JSON.parse(out.slice(0, nl)) as Omit<SandboxProcess, 'stop' | 'inject'>);
         out = out.slice(nl + 1);
       }
-    });
+    };
+    child.stdout.on('data', onFirst);
     child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
   });
   return {
     ...info,
     inject: (orders) =>
       new Promise<void>((resolve) => {
-        const onData = () => {
+        const onData = (c: Buffer) => {
+          out += c.toString();
           if (!out.includes('\n')) return;
           out = out.slice(out.indexOf('\n') + 1);
           child.stdout.off('data', onData);

@@ -183,11 +183,11 @@ async function bigClose(dir: string): Promise<BenchLine[]> {
   const sb = await startSandboxProcess({});
   const lines: BenchLine[] = [];
   try {
-    for (const scenario of ['after a day with the confirmer', 'nothing confirmed (worst case)'] as const) {
+    for (const [n, scenario] of (['after a day with the confirmer', 'nothing confirmed (worst case)'] as const).entries()) {
       let t = new Date(2026, 10, 25, 6, 0, 0).getTime();
       const now = () => t;
       const tick = () => (t += 1);
-      const journal = Journal.open({ path: join(dir, `big-${scenario.length}.db`), terminalId: 'T01', journalId: `big${scenario.length}x`, now });
+      const journal = Journal.open({ path: join(dir, `big-${n}.db`), terminalId: 'T01', journalId: `big${n}xxx`, now });
       const pin = new ManagerPin(dir, now);
       const gateway = createGatewayClient({ gatewayUrl: sb.gatewayUrl, appId: sb.appId, signType: 'MD5', secret: sb.secret });
       const bus = new EventBus();
@@ -220,7 +220,7 @@ async function bigClose(dir: string): Promise<BenchLine[]> {
         const z = await shifts.close({ countedFen: x.cash.expectedFen });
         const closeMs = performance.now() - t0;
         const rec = z.reconciliation!;
-        const right = rec.matches && rec.checked + (rec.confirmed ?? 0) === gatewayOrders;
+        const right = rec.matches && (rec.checked ?? 0) + (rec.confirmed ?? 0) === gatewayOrders;
         lines.push({ name: `Z close of ${BIG_SHIFT_ORDERS} orders, ${scenario}: asked ${rec.checked}, confirmed ${rec.confirmed ?? 0}`, value: Math.round(closeMs), unit: 'ms', goal: `< ${CLOSE_GOAL_MS} ms, matches`, met: closeMs < CLOSE_GOAL_MS && right });
         if (!right) console.log(rec.diffs.slice(0, 5), rec.checked, rec.confirmed, gatewayOrders);
         const cap = Math.floor(closeMs / RECONCILE_PROGRESS_MS) + 2;
