@@ -32,19 +32,36 @@ export function electronVersion(): string {
   return (JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/**
+ * Tries of one run. Electronegativity writes its CSV header and its rows with two concurrent
+ * async writes (util/file.js: 'w' then 'a'), so on a loaded machine the file can come out torn
+ * or with the header only. Any app has some findings (manual-review items at least): a report that
+ * does not parse, or has none, is that race, and the tool is run again.
+ */
+export const ELECTRONEGATIVITY_TRIES = 3;
+
 /** Runs the tool over `inputDir`; every finding it reports (all severities). */
 export function runElectronegativity(inputDir: string): Finding[] {
-  const out = mkdtempSync(join(tmpdir(), 'pos-eneg-'));
-  try {
-    const csv = join(out, 'findings.csv');
-    const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electronegativity.cmd' : 'electronegativity');
-    const r = spawnSync(bin, ['-i', inputDir, '-e', electronVersion(), '-r', '-v', 'false', '-o', csv], { encoding: 'utf8', timeout: ELECTRONEGATIVITY_TIMEOUT_MS, shell: process.platform === 'win32' });
-    if (!existsSync(csv)) throw new Error(`electronegativity wrote no report (exit ${r.status}): ${(r.stderr || r.stdout || '').slice(0, 500)}`);
-    const rows = parse(readFileSync(csv, 'utf8'), { columns: true, trim: true, skip_empty_lines: true, relax_quotes: true }) as Record<string, string>[];
-    return rows.map((row) => ({ check: row.issue!, severity: row.severity!, confidence: row.confidence!, file: row.filename!, location: row.location!, description: row.description! }));
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+  let problem = '';
+  for (let attempt = 1; attempt <= ELECTRONEGATIVITY_TRIES; attempt++) {
+    const out = mkdtempSync(join(tmpdir(), 'pos-eneg-'));
+    try {
+      const csv = join(out, 'findings.csv');
+      const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electronegativity.cmd' : 'electronegativity');
+      const r = spawnSync(bin, ['-i', inputDir, '-e', electronVersion(), '-r', '-v', 'false', '-o', csv], { encoding: 'utf8', timeout: ELECTRONEGATIVITY_TIMEOUT_MS, shell: process.platform === 'win32' });
+      if (!existsSync(csv)) throw new Error(`electronegativity wrote no report (exit ${r.status}): ${(r.stderr || r.stdout || '').slice(0, 500)}`);
+      try {
+        const rows = parse(readFileSync(csv, 'utf8'), { columns: true, trim: true, skip_empty_lines: true, relax_quotes: true }) as Record<string, string>[];
+        if (rows.length > 0) return rows.map((row) => ({ check: row.issue!, severity: row.severity!, confidence: row.confidence!, file: row.filename!, location: row.location!, description: row.description! }));
+        problem = 'the report has no findings at all';
+      } catch (e) {
+        problem = `the report does not parse: ${(e as Error).message}`;
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }
+  throw new Error(`electronegativity: ${problem} after ${ELECTRONEGATIVITY_TRIES} runs (its report write races with itself)`);
 }
 
 /** The app as the tool should see it: the main side and the page that carries the CSP. */

@@ -41,7 +41,7 @@ export function startDamagedTill(o: {
   };
   const info = (): AppInfo => {
     const s = o.settings.get();
-    return { name: 'Counter POS', version: o.version, gatewayMode: s.gatewayUrl === '' ? 'sandbox' : 'production', gatewayUrl: s.gatewayUrl, merchantNo: s.merchantNo, terminalId: s.terminalId, language: s.language, shell: o.shell, online: false };
+    return { name: 'Counter POS', version: o.version, gatewayMode: s.gatewayUrl === '' ? 'sandbox' : 'production', gatewayUrl: s.gatewayUrl, merchantNo: s.merchantNo, terminalId: s.terminalId, language: s.language, shell: o.shell, online: false, recovery: { running: false, owed: 0 } };
   };
   const own: PartialHandlers = {
     ...o.upkeep.handlers,

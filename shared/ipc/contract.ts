@@ -603,7 +603,6 @@ export interface RestoreView {
   restarting: boolean;
 }
 
-export interface InvokeResults {
 export interface InvokeResults extends GoodsInvokeResults {
   'app.info': AppInfo;
   'checkout.scan': PaymentView;

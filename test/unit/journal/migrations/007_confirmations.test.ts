@@ -2,7 +2,9 @@
 // confirmation away; rows written before the migration survive it unconfirmed.
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Journal } from '../../../../electron/journal/journal.js';
+import { migrate } from '../../../../electron/journal/migrate.js';
 import { MIGRATIONS } from '../../../../electron/journal/migrations/index.js';
 import { tempDir } from '../helpers.js';
 
@@ -15,10 +17,16 @@ const scan = (j: Journal, amountFen = 100) => j.createAttempt({ kind: 'scan', ch
 describe('migration 007_confirmations', () => {
   it('keeps rows of an older journal, unconfirmed, with integrity', () => {
     const path = join(tmp.dir, 'old.db');
-    const old = Journal.open({ path, terminalId: 'T01', migrations: MIGRATIONS.filter((m) => m.version < 7) });
-    const a = scan(old);
-    old.transition(a.outTradeNo, 'paid', { source: 'scan', tradeNo: 'GW1' });
+    // The older journal as its build wrote it (its Journal cannot be built here: it writes newer columns).
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 7), () => 'x');
+    old.prepare(`INSERT INTO sales (id, created_at, business_date, terminal_id, amount_fen) VALUES (1, 'x', '2026-12-02', 'T01', 100)`).run();
+    old.prepare(
+      `INSERT INTO attempts (id, out_trade_no, sale_id, kind, channel, method, amount_fen, state, trade_no, created_at, updated_at, final_at, business_date, terminal_id)
+       VALUES (1, 'T01_abcd1234_P1', 1, 'scan', 'weixin', 'weixin.scan_qr_code_pay', 100, 'paid', 'GW1', 'x', 'x', 'x', '2026-12-02', 'T01')`,
+    ).run();
     old.close();
+    const a = { outTradeNo: 'T01_abcd1234_P1' };
     const j = Journal.open({ path, terminalId: 'T01' });
     expect(j.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(j.attempt(a.outTradeNo)!.state).toBe('paid');
