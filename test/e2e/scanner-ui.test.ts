@@ -64,12 +64,10 @@ describe('serial scan gun', () => {
 
   it('a product barcode or a stray read only explains; a pulled gun is heard at once', async () => {
     const page = await openCheckout(browser, till);
+    // A product barcode the catalogue does not have: said so, with the way to add it (goods, issue 11).
     writeFileSync(hostPath, '4006381333931\r');
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('请先输入单价');
-    await typeAmount(page, '3');
-    // Another product: the same code again this soon would count as a double trigger, once.
-    writeFileSync(hostPath, '5901234123457\r');
-    await expect.poll(() => page.getByTestId('sale-lines').textContent()).toContain('5901234123457');
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('未知条码 4006381333931');
+    expect(await page.getByTestId('sale-lines').count()).toBe(0);
     await screenshot(page, 'checkout-product-line');
 
     socat?.kill('SIGTERM');
