@@ -2,6 +2,7 @@
 // integrity_check) pass, does its audit chain hold (the whole chain, or its tail), which journal
 // is it and how far does it go. Used at start (damaged journal), after every backup (verify), by
 // restore and by the support bundle. Opens the file read-only: a damaged file stays as it is.
+import type { AuditRow } from '../journal/audit.js';
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { auditHash, GENESIS_HASH } from '../journal/audit.js';
@@ -52,15 +53,7 @@ function readHeader(path: string): Buffer {
   }
 }
 
-interface Row {
-  seq: number;
-  at: string;
-  kind: string;
-  subject: string;
-  data: string;
-  prevHash: string;
-  hash: string;
-}
+type Row = AuditRow;
 
 /** Checks the chain over `rows` (ascending seq); `first` true when rows start at the genesis. */
 function verifyRows(rows: readonly Row[], startPrev: string | null): string | null {

@@ -9,7 +9,7 @@ import { createGatewayClient } from '../../electron/gateway/client.js';
 import { prepareRequest } from '../../electron/gateway/request.js';
 import { md5Signer } from '../../electron/gateway/sign.js';
 import { percentile, type BenchLine } from './harness.js';
-import { startSandboxProcess } from './sandbox-process.js';
+import { BENCH_APP_ID, BENCH_MERCHANT_NO, BENCH_SECRET, startSandboxProcess } from './sandbox-process.js';
 
 /** Requests sent in the throughput run (bounded: the run takes a few seconds). */
 const THROUGHPUT_REQUESTS = 20_000;
@@ -21,9 +21,9 @@ const ORDERS = 100;
 const ROUND_TRIPS = 4_000;
 const WARMUP_REQUESTS = 500;
 
-const APP_ID = 'bench_app';
-const SECRET = 'bench-secret-0123456789';
-const MERCHANT_NO = 'BENCH0001';
+const APP_ID = BENCH_APP_ID;
+const SECRET = BENCH_SECRET;
+const MERCHANT_NO = BENCH_MERCHANT_NO;
 
 /**
  * A lean load generator: one keep-alive TCP connection per in-flight request, pre-encoded HTTP/1.1

@@ -16,7 +16,7 @@ import { md5Signer, privateKeyFromPem, publicKeyFromPem, rsaSigner, type Signer 
 import { Journal } from '../../electron/journal/journal.js';
 import { PaymentEngine } from '../../electron/checkout/engine.js';
 import { percentile, sorted, type BenchLine } from './harness.js';
-import { startSandboxProcess } from './sandbox-process.js';
+import { BENCH_APP_ID, BENCH_MERCHANT_NO, BENCH_SECRET, startSandboxProcess } from './sandbox-process.js';
 
 /** Payments per side and signing scheme (bounded: a few seconds each). */
 const PAYS = { MD5: 600, RSA: 300 } as const;
@@ -26,9 +26,9 @@ const RATIO_GOAL = 1.1;
 /** p99 is noisier (one fsync stall lands on one side): a looser goal, still a goal. */
 const P99_RATIO_GOAL = 1.5;
 
-const APP_ID = 'bench_app';
-const SECRET = 'bench-secret-0123456789';
-const MERCHANT_NO = 'BENCH0001';
+const APP_ID = BENCH_APP_ID;
+const SECRET = BENCH_SECRET;
+const MERCHANT_NO = BENCH_MERCHANT_NO;
 
 /** An 18-digit WeChat payment code the sandbox pays at once (its last digits are no scenario). */
 function payCode(i: number): string {

@@ -4,6 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxOptions } from '../../electron/sandbox/server.js';
 
+/** The benches' merchant at their sandbox (not a real credential). */
+export const BENCH_APP_ID = 'bench_app';
+export const BENCH_SECRET = 'bench-secret-0123456789';
+export const BENCH_MERCHANT_NO = 'BENCH0001';
+
 /** A sandbox that has not said where it listens within this is broken. */
 const STARTUP_LIMIT_MS = 30_000;
 

@@ -14,7 +14,7 @@ import { launchBrowser, TILL_VIEWPORT } from '../e2e/browser.js';
 import { runHostedTill } from '../../electron/host/run.js';
 import { killAllSocat, startPtyPair } from '../integration/scanner/socat.js';
 import { percentile, sorted, type BenchLine } from './harness.js';
-import { startSandboxProcess } from './sandbox-process.js';
+import { BENCH_APP_ID, BENCH_MERCHANT_NO, BENCH_SECRET, startSandboxProcess } from './sandbox-process.js';
 import { tmpdir } from 'node:os';
 
 const SCANS = 40;
@@ -23,9 +23,9 @@ const WARMUP = 5;
 const BODY_SETTLE_MS = 30;
 /** A step that does not happen within this is broken, not slow. */
 const STEP_TIMEOUT_MS = 10_000;
-const APP_ID = 'bench_app';
-const SECRET = 'bench-secret-0123456789';
-const MERCHANT_NO = 'BENCH0001';
+const APP_ID = BENCH_APP_ID;
+const SECRET = BENCH_SECRET;
+const MERCHANT_NO = BENCH_MERCHANT_NO;
 
 /** A relay that notes when each client→gateway chunk starting an HTTP request arrives. */
 function relay(target: URL, onRequest: (atMs: number) => void): Promise<{ url: string; close(): void }> {
