@@ -22,6 +22,7 @@ import { Durability } from './durability.js';
 import { BUSY_TIMEOUT_MS, isoOf, type JournalContext } from './base.js';
 import { migrate, type Migration } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { ReplicationRepo } from './repos/replication.js';
 import { AttemptsRepo, type AttemptFieldsChange, type CashSaleInput, type NewAttemptInput, type TransitionChange } from './repos/attempts.js';
 import { CatalogueRepo } from './repos/catalogue.js';
 import { HeldSalesRepo } from './repos/held.js';
@@ -70,6 +71,8 @@ export interface JournalRepos {
   readonly catalogue: CatalogueRepo;
   readonly lineRefunds: LineRefundsRepo;
   readonly held: HeldSalesRepo;
+  /** The head office's replication log (migration 090). */
+  readonly replication: ReplicationRepo;
 }
 
 export class Journal {
@@ -125,7 +128,7 @@ export class Journal {
     const outbox: OutboxRepo = new OutboxRepo(ctx, reversals, (no): AttemptRow | null => attempts.get(no));
     const attempts: AttemptsRepo = new AttemptsRepo(ctx, sales, outbox, reversals, catalogue);
     const refunds = new RefundsRepo(ctx, attempts, outbox, reversals, lineRefunds);
-    this.repos = { attempts, sales, refunds, outbox, reversals, reports: new ReportsRepo(db), catalogue, lineRefunds, held: new HeldSalesRepo(ctx) };
+    this.repos = { attempts, sales, refunds, outbox, reversals, reports: new ReportsRepo(db), catalogue, lineRefunds, held: new HeldSalesRepo(ctx), replication: new ReplicationRepo(db) };
   }
 
   private ensureJournalId(db: Database.Database, wanted: string | undefined): string {

@@ -1,0 +1,149 @@
+// The replication log's reading side (migration 090): batches of changed rows in seq order, with
+// each row's current content, for the pusher (electron/headoffice/pusher.ts); and the pusher's
+// own facts (acknowledged cursor, last push, last error) kept in replication_state.
+//
+// A batch carries each changed row once, as it is now, with the highest seq that touched it: the
+// head office keeps the newest seq per row, so sending a row again (after a crash, a cut
+// connection) changes nothing there.
+import type Database from 'better-sqlite3';
+import { backfillSql, LOGGED_TABLES, type LoggedTable } from '../migrations/090_replication.js';
+
+/** Columns that never leave the till (PIN hashes, lockout counters). */
+export const PRIVATE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  cashiers: ['pin_hash', 'failed_tries', 'locked_until_ms'],
+};
+
+export interface ReplicatedRow {
+  /** table */
+  t: string;
+  /** row key (key columns joined by ':') */
+  k: string;
+  /** the highest replication_log seq of this row in the batch */
+  s: number;
+  /** deleted at the till */
+  d: boolean;
+  /** the row's columns (null when deleted) */
+  j: Record<string, unknown> | null;
+}
+
+export interface ReplicationBatch {
+  /** The cursor this batch follows (exclusive). */
+  after: number;
+  /** The last seq it covers (inclusive). */
+  upTo: number;
+  /** Log entries covered (a row changed twice is one row). */
+  entries: number;
+  rows: ReplicatedRow[];
+  /** JSON size of the rows, roughly what goes on the wire. */
+  bytes: number;
+  /** The highest audit_log seq in the batch (0: none). */
+  auditSeq: number;
+}
+
+export interface ReplicationState {
+  ackedSeq: number;
+  lastPushAt: string | null;
+  lastError: string | null;
+  /** Log entries not yet acknowledged. */
+  behind: number;
+}
+
+export class ReplicationRepo {
+  private prepared: ReturnType<ReplicationRepo['prepare']> | null = null;
+  private readonly readers = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** Prepared on first use: a journal opened with older migrations (tests) has no log. */
+  private get s() {
+    return (this.prepared ??= this.prepare());
+  }
+
+  private prepare() {
+    const db = this.db;
+    const s = {
+      log: db.prepare('SELECT seq, tbl, row_key AS key, op FROM replication_log WHERE seq > ? ORDER BY seq LIMIT ?'),
+      maxSeq: db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'replication_log'`).pluck(),
+      get: db.prepare('SELECT value FROM replication_state WHERE key = ?').pluck(),
+      put: db.prepare('INSERT INTO replication_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      prune: db.prepare('DELETE FROM replication_log WHERE seq <= ?'),
+    };
+    for (const t of LOGGED_TABLES) this.readers.set(t.table, db.prepare(`SELECT * FROM ${t.table} WHERE ${t.key.map((c) => `${c} = ?`).join(' AND ')}`));
+    return s;
+  }
+
+  /** The highest seq ever logged (0: nothing yet). */
+  maxSeq(): number {
+    return Number(this.s.maxSeq.get() ?? 0);
+  }
+
+  /** Up to `maxEntries` log entries after `after`, cut early once the rows reach `maxBytes`. */
+  batchAfter(after: number, maxEntries: number, maxBytes: number): ReplicationBatch {
+    const entries = this.s.log.all(after, maxEntries) as { seq: number; tbl: string; key: string; op: 'u' | 'd' }[];
+    const byRow = new Map<string, ReplicatedRow>();
+    let bytes = 0;
+    let upTo = after;
+    let covered = 0;
+    let auditSeq = 0;
+    for (const e of entries) {
+      const id = `${e.tbl}\u0000${e.key}`;
+      let row = byRow.get(id);
+      if (!row) {
+        if (bytes >= maxBytes) break;
+        const content = e.op === 'd' ? null : this.read(e.tbl, e.key);
+        row = { t: e.tbl, k: e.key, s: e.seq, d: content === null, j: content };
+        byRow.set(id, row);
+        bytes += e.key.length + e.tbl.length + 40 + (content ? JSON.stringify(content).length : 0);
+        if (e.tbl === 'audit_log') auditSeq = Math.max(auditSeq, Number(e.key));
+      }
+      row.s = e.seq;
+      upTo = e.seq;
+      covered++;
+    }
+    return { after, upTo, entries: covered, rows: [...byRow.values()], bytes, auditSeq };
+  }
+
+  /** A row as it is now; null when it is gone (deleted after it was logged). */
+  private read(table: string, key: string): Record<string, unknown> | null {
+    void this.s;
+    const stmt = this.readers.get(table);
+    const def = LOGGED_TABLES.find((t) => t.table === table) as LoggedTable | undefined;
+    if (!stmt || !def) throw new Error(`replication_log names table ${table}, which this build does not replicate`);
+    const parts = def.key.length === 1 ? [key] : key.split(':');
+    const row = stmt.get(...parts) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    for (const c of PRIVATE_COLUMNS[table] ?? []) delete row[c];
+    return row;
+  }
+
+  state(): ReplicationState {
+    const ackedSeq = Number(this.s.get.get('acked_seq') ?? 0);
+    return {
+      ackedSeq,
+      lastPushAt: (this.s.get.get('last_push_at') as string | undefined) ?? null,
+      lastError: (this.s.get.get('last_error') as string | undefined) || null,
+      behind: Math.max(0, this.maxSeq() - ackedSeq),
+    };
+  }
+
+  /** Records what the head office acknowledged and drops the log up to it. */
+  acknowledge(upTo: number, at: string): void {
+    this.db.transaction(() => {
+      this.s.put.run('acked_seq', String(upTo));
+      this.s.put.run('last_push_at', at);
+      this.s.put.run('last_error', '');
+      this.s.prune.run(upTo);
+    })();
+  }
+
+  /** Logs every replicated row again (after the head office lost rows it had acknowledged). */
+  relogAll(): void {
+    this.db.transaction(() => {
+      for (const t of LOGGED_TABLES) this.db.exec(backfillSql(t));
+    })();
+  }
+
+  recordError(message: string): void {
+    this.s.put.run('last_error', message.slice(0, 500));
+  }
+}
