@@ -35,6 +35,7 @@ async function boot(): Promise<void> {
     shell: 'electron',
     version: app.getVersion(),
     secrets: createSecretStore(dataDir),
+    headOfficeSecrets: createSecretStore(dataDir, 'headoffice-credential'),
     exportDir: join(app.getPath('documents'), 'Counter POS'),
     renderPdf: electronPdfRenderer,
     // electron-updater (generic provider at the head office's URL, set in Settings); packaged builds only.

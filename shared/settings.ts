@@ -70,6 +70,13 @@ export const settingsSchema = z.strictObject({
   backupKeep: z.number().int().min(2, 'must be at least 2').max(365, 'must be at most 365'),
   /** The head office's update folder (latest.yml + installers); empty: no updates. */
   updateUrl: z.string().max(512).refine((v) => v === '' || /^https?:\/\/[^\s/]+(?::\d+)?(?:\/\S*)?$/.test(v), 'must be an http(s) URL, or empty for no updates'),
+  /** The head office's PostgreSQL (issue 12): postgres://host:port/database; empty: no head office. */
+  headOfficeUrl: z.string().max(256).refine((v) => v === '' || /^postgres(?:ql)?:\/\/[^\s/@:]+(?::\d{1,5})?\/[A-Za-z0-9_-]{1,63}$/.test(v), 'must be postgres://host:port/database (no user or password), or empty for no head office'),
+  /** This till's id at the head office (given at enrolment; unique across the chain). */
+  headOfficeTillId: z.string().refine((v) => v === '' || /^[A-Za-z0-9_-]{1,32}$/.test(v), 'must be 1–32 of A-Z a-z 0-9 _ -'),
+  /** TLS to the head office: off, require (encrypted), verify (encrypted, server certificate checked against the CA file). */
+  headOfficeTls: z.enum(['off', 'require', 'verify']),
+  headOfficeCaPath: z.string().max(512, 'must be at most 512 characters'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
@@ -103,6 +110,10 @@ export const DEFAULT_SETTINGS: Settings = {
   backupDir: '',
   backupKeep: 14,
   updateUrl: '',
+  headOfficeUrl: '',
+  headOfficeTillId: '',
+  headOfficeTls: 'off',
+  headOfficeCaPath: '',
 };
 
 export interface SettingsIssue {
@@ -130,6 +141,8 @@ export function mergeSettings(current: Settings, update: Record<string, unknown>
       if (v.signType === 'RSA' && !v.merchantPrivateKeyPath) issues.push({ path: 'merchantPrivateKeyPath', message: 'merchantPrivateKeyPath: required for RSA signing' });
       if (v.signType === 'RSA' && !v.platformPublicKeyPath) issues.push({ path: 'platformPublicKeyPath', message: 'platformPublicKeyPath: required for RSA signing' });
     }
+    if (v.headOfficeUrl !== '' && !v.headOfficeTillId) issues.push({ path: 'headOfficeTillId', message: 'headOfficeTillId: required with a head office (the till id given at enrolment)' });
+    if (v.headOfficeUrl !== '' && v.headOfficeTls === 'verify' && !v.headOfficeCaPath) issues.push({ path: 'headOfficeCaPath', message: 'headOfficeCaPath: required to verify the head office\'s certificate' });
     const ids = new Set<string>();
     v.scanners.forEach((s, i) => {
       if (ids.has(s.id)) issues.push({ path: `scanners.${i}.id`, message: `scanners.${i}.id: "${s.id}" is used twice` });

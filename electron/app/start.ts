@@ -40,12 +40,15 @@ import { createFileLog } from '../log/file-log.js';
 import { startUpkeep, type Upkeep } from './upkeep.js';
 import { GoodsService } from '../goods/service.js';
 import { goodsHandlers } from '../ipc/handlers/goods.js';
+import { HeadOfficeSync, headOfficeHighWater } from '../headoffice/service.js';
 
 export interface StartOptions {
   dataDir: string;
   shell: AppInfo['shell'];
   version: string;
   secrets: SecretStore;
+  /** The head office credential's store (default: a 0600 file in the data directory). */
+  headOfficeSecrets?: SecretStore;
   log?: (line: string) => void;
   /** Tests: sandbox seconds per real second, and faster engine timings. */
   sandboxTimeScale?: number;
@@ -60,7 +63,7 @@ export interface StartOptions {
   logDir?: string;
   /** electron-updater's instance (the Electron shell); none: updates are off. */
   updater?: UpdaterPort | null;
-  /** What the head office holds of this journal, for restores (the replication room). */
+  /** What the head office holds of this journal, for restores (default: asked of the head office in the settings). */
   highWater?: HighWaterProvider;
   /** Restarts the till after a restore was staged (Electron relaunches). */
   restart?: () => void;
@@ -108,21 +111,27 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const logDir = opts.logDir ?? join(opts.dataDir, 'logs');
   let knownSecrets: string[] = [];
   const log = opts.log ?? createFileLog({ dir: logDir, secrets: () => knownSecrets, echo: (line) => console.log(line) });
-  const settings = new SettingsStore(opts.dataDir, opts.secrets);
+  const settings = new SettingsStore(opts.dataDir, opts.secrets, opts.headOfficeSecrets);
   const pin = new ManagerPin(opts.dataDir);
   const bus = new EventBus();
-  const refreshSecrets = () => (knownSecrets = [settings.secret()].filter((x): x is string => x !== null));
+  const refreshSecrets = () => (knownSecrets = [settings.secret(), settings.headOfficeCredential()].filter((x): x is string => x !== null));
   refreshSecrets();
   bus.subscribe((event) => event === 'settings.changed' && refreshSecrets());
   const journalPath = join(opts.dataDir, 'journal.sqlite');
   // A damaged journal is never opened for writing nor replaced: the till starts without it.
   const health = await checkJournalAtStart({ dataDir: opts.dataDir, journalPath, log });
-  const upkeepBase = { dataDir: opts.dataDir, journalPath, health, settings, pin, version: opts.version, shell: opts.shell, updater: opts.updater, highWater: opts.highWater, logDir, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), restart: opts.restart, log };
+  const upkeepBase = { dataDir: opts.dataDir, journalPath, health, settings, pin, version: opts.version, shell: opts.shell, updater: opts.updater, highWater: opts.highWater ?? headOfficeHighWater(() => settings.get(), () => settings.headOfficeCredential()), logDir, exportDir: () => opts.exportDir ?? join(opts.dataDir, 'exports'), restart: opts.restart, log };
   if (health.state === 'damaged') {
     const upkeep = startUpkeep({ ...upkeepBase, journal: null, activity: () => ({ shiftOpen: false, unsettledPayments: 0, owedWork: 0, closing: false }) });
     return startDamagedTill({ health, settings, pin, bus, log, version: opts.version, shell: opts.shell, upkeep });
   }
   const journal = Journal.open({ path: journalPath, terminalId: settings.get().terminalId });
+  // Replication to the head office, if one is set: never in the cashier's way (electron/headoffice).
+  const headOffice = new HeadOfficeSync({ journal, settings: () => settings.get(), credential: () => settings.headOfficeCredential(), bus, log });
+  headOffice.start();
+  const stopHeadOfficeWatch = bus.subscribe((event) => {
+    if (event === 'settings.changed') headOffice.settingsChanged().catch((err: unknown) => log(`head office: ${(err as Error).message}`));
+  });
   const scanners = new ScannerManager({ log });
   const stopForwarding = forwardScannerEvents(scanners, bus);
   const header = (): DocHeader & { terminalId: string } => ({ shopName: settings.get().shopName, terminalId: settings.get().terminalId });
@@ -311,6 +320,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     exportHandlers({ shifts, exportDir, renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
     upkeep.handlers,
     goodsHandlers(runtime, { goods, exportDir, renderPdf: opts.renderPdf ?? null, currentShiftId: () => shifts.currentShiftId() }),
+    headOffice.handlers(),
   ]);
   return {
     runtime,
@@ -322,6 +332,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       await side.close();
       await printer.idle();
       await upkeep.close();
+      stopHeadOfficeWatch();
+      await headOffice.close();
       journal.close();
     },
   };

@@ -1,6 +1,6 @@
 // The migration runner. One migration per file (`migrations/NNN_name.ts`), listed in
-// `migrations/index.ts`. Numbers are owned by rooms: 001–049 payments/journal, 050–099
-// shift/printer, 090–099 head office. Because two rooms add migrations independently, the runner records every
+// `migrations/index.ts`. Numbers are owned by rooms: 001–049 payments/journal, 050–089
+// shift/printer, 090–099 head office. Because rooms add migrations independently, the runner records every
 // applied version (not just a high-water mark): a database that has 050 applied still gets a
 // newer 004 when the build brings one. A database carrying a version this build does not know
 // was written by a newer build and is refused — opening it could corrupt it.

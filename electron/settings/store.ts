@@ -45,13 +45,20 @@ export class FileSecretStore implements SecretStore {
 
 /** The secret may be given only as a string of printable ASCII (the gateway's secrets are). */
 export const SECRET_RULE = /^[\x21-\x7e]{8,128}$/;
+/** A head-office credential as enrolment issues it (base64url). */
+export const CREDENTIAL_RULE = /^[A-Za-z0-9_-]{16,128}$/;
+const CREDENTIAL_TEXT = 'headOfficeCredential: must be the 16–128 character credential the head office issued (A-Z a-z 0-9 _ -)';
 
 export class SettingsStore {
   private current: Settings;
   readonly path: string;
 
-  constructor(dataDir: string, readonly secrets: SecretStore) {
+  /** The head office credential (write-only, like the gateway secret). */
+  readonly headOfficeSecrets: SecretStore;
+
+  constructor(dataDir: string, readonly secrets: SecretStore, headOfficeSecrets?: SecretStore) {
     this.path = join(dataDir, 'settings.json');
+    this.headOfficeSecrets = headOfficeSecrets ?? new FileSecretStore(join(dataDir, 'headoffice-credential.txt'));
     this.current = this.read();
   }
 
@@ -84,16 +91,30 @@ export class SettingsStore {
     return this.secrets.load();
   }
 
+  hasHeadOfficeCredential(): boolean {
+    return this.headOfficeSecrets.load() !== null;
+  }
+
+  headOfficeCredential(): string | null {
+    return this.headOfficeSecrets.load();
+  }
+
   /**
    * Applies a partial update. `secret` may be in the update (write-only); every other key must be
    * a setting. Refused as a whole, with one issue per bad field: nothing is written then.
    */
   save(update: Record<string, unknown>): Settings {
-    const { secret, ...rest } = update;
+    const { secret, headOfficeCredential, ...rest } = update;
     const merged = mergeSettings(this.current, rest);
     const issues = merged.ok ? [] : [...merged.issues];
     if (secret !== undefined && (typeof secret !== 'string' || !SECRET_RULE.test(secret))) {
       issues.push({ path: 'secret', message: 'secret: must be 8–128 printable characters without spaces' });
+    }
+    if (headOfficeCredential !== undefined && (typeof headOfficeCredential !== 'string' || !CREDENTIAL_RULE.test(headOfficeCredential))) {
+      issues.push({ path: 'headOfficeCredential', message: CREDENTIAL_TEXT });
+    }
+    if (merged.ok && merged.value.headOfficeUrl !== '' && headOfficeCredential === undefined && !this.hasHeadOfficeCredential()) {
+      issues.push({ path: 'headOfficeCredential', message: 'headOfficeCredential: required with a head office (shown once at enrolment)' });
     }
     if (!merged.ok || issues.length) {
       throw new PosError('invalid_settings', issues.map((i) => i.message).join('; '), { issues });
@@ -103,6 +124,7 @@ export class SettingsStore {
       throw new PosError('invalid_settings', 'secret: required for a real gateway with MD5 signing', { issues: [{ path: 'secret', message: 'secret: required for a real gateway with MD5 signing' }] });
     }
     if (typeof secret === 'string') this.secrets.save(secret);
+    if (typeof headOfficeCredential === 'string') this.headOfficeSecrets.save(headOfficeCredential);
     writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
     this.current = next;
     return this.get();

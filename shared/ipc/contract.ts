@@ -9,6 +9,7 @@ import { ATTEMPT_STATES, QR_METHODS, PAY_CHANNELS, type AttemptState, type PayCh
 import type { Fen } from '../money.js';
 import type { Settings } from '../settings.js';
 import { goodsInvokeSchemas, goodsLineFields, saleAdjust, type GoodsInvokeResults } from './goods.js';
+import { headOfficeEventSchemas, headOfficeInvokeSchemas, type HeadOfficeInvokeResults } from './headoffice.js';
 
 // ---------- building blocks ----------
 const fen = z.number().int('must be a whole number of fen').safe();
@@ -224,6 +225,8 @@ export const invokeSchemas = {
   'support.export': z.strictObject({ managerPin: pin }),
   // --- goods (issue 11): shared/ipc/goods.ts ---
   ...goodsInvokeSchemas,
+  // --- head office (issue 12): shared/ipc/headoffice.ts ---
+  ...headOfficeInvokeSchemas,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeSchemas;
@@ -351,6 +354,8 @@ export interface SettingsView {
   values: Settings;
   /** The secret is write-only: the renderer only learns whether one is stored. */
   hasSecret: boolean;
+  /** The head office credential is write-only too (Settings → 总部). */
+  hasHeadOfficeCredential: boolean;
   /** How the secret is (or would be) protected; 'plain-file' is told to the user plainly. */
   secretStorage: 'os-keyring' | 'plain-file';
   /** The manager PIN is still the new till's 0000: the settings screen asks to change it. */
@@ -603,7 +608,7 @@ export interface RestoreView {
   restarting: boolean;
 }
 
-export interface InvokeResults extends GoodsInvokeResults {
+export interface InvokeResults extends GoodsInvokeResults, HeadOfficeInvokeResults {
   'app.info': AppInfo;
   'checkout.scan': PaymentView;
   'checkout.qr': PaymentView;
@@ -692,6 +697,7 @@ export const eventSchemas = {
   'gateway.online': z.strictObject({ online: z.boolean(), reason: z.string().nullable() }),
   /** Settings changed (in another window, or by a save). */
   'settings.changed': z.strictObject({ hasSecret: z.boolean() }),
+  ...headOfficeEventSchemas,
 } as const;
 
 export type EventChannel = keyof typeof eventSchemas;

@@ -10,7 +10,7 @@ import { SECRET_RULE } from '../../settings/store.js';
 
 export function settingsView(rt: Pick<Runtime, 'settings' | 'pin'>): SettingsView {
   // The storage kind is told before any secret is typed, so a till without a keyring says so up front.
-  return { values: rt.settings.get(), hasSecret: rt.settings.hasSecret(), secretStorage: rt.settings.secrets.kind, managerPinIsDefault: rt.pin.isDefault() };
+  return { values: rt.settings.get(), hasSecret: rt.settings.hasSecret(), hasHeadOfficeCredential: rt.settings.hasHeadOfficeCredential(), secretStorage: rt.settings.secrets.kind, managerPinIsDefault: rt.pin.isDefault() };
 }
 
 export interface SaveHooks<T> {
@@ -49,7 +49,7 @@ export function appHandlers<T>(rt: Pick<Runtime, 'settings' | 'pin' | 'bus' | 'i
     'settings.get': () => settingsView(rt),
     'settings.save': async ({ values, managerPin }) => {
       rt.pin.check(managerPin);
-      const { newManagerPin, secret, ...rest } = values as Record<string, unknown>;
+      const { newManagerPin, secret, headOfficeCredential, ...rest } = values as Record<string, unknown>;
       // Validate everything first; nothing is written unless all of it is valid.
       if (newManagerPin !== undefined && !PIN_RULE.test(String(newManagerPin))) {
         throw new PosError('invalid_settings', `newManagerPin: ${PIN_RULE_TEXT}`, { issues: [{ path: 'newManagerPin', message: `newManagerPin: ${PIN_RULE_TEXT}` }] });
@@ -59,7 +59,7 @@ export function appHandlers<T>(rt: Pick<Runtime, 'settings' | 'pin' | 'bus' | 'i
       if (merged.ok && hooks?.checkBeforeSave && (secret === undefined || (typeof secret === 'string' && SECRET_RULE.test(secret)))) {
         await hooks.checkBeforeSave(merged.value, secret as string | undefined);
       }
-      rt.settings.save(secret === undefined ? rest : { ...rest, secret });
+      rt.settings.save({ ...rest, ...(secret === undefined ? {} : { secret }), ...(headOfficeCredential === undefined ? {} : { headOfficeCredential }) });
       if (newManagerPin !== undefined) rt.pin.set(String(newManagerPin));
       if (hooks) await hooks.afterSave(token as T);
       rt.bus.emit('settings.changed', { hasSecret: rt.settings.hasSecret() });
