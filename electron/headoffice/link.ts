@@ -21,6 +21,8 @@ export interface HeadOfficeConfig {
   tls: HeadOfficeTls;
   /** verify: the CA certificate (PEM) that signed the server's certificate. */
   caPath: string;
+  /** Tests: shorter limits than HO_CONNECT_TIMEOUT_MS / HO_QUERY_TIMEOUT_MS. */
+  timeouts?: { connectMs: number; queryMs: number };
 }
 
 export function clientConfig(c: HeadOfficeConfig): pg.ClientConfig {
@@ -53,9 +55,9 @@ export function clientConfig(c: HeadOfficeConfig): pg.ClientConfig {
     user: tillRoleName(c.tillId),
     password: c.credential,
     ssl,
-    connectionTimeoutMillis: HO_CONNECT_TIMEOUT_MS,
-    query_timeout: HO_QUERY_TIMEOUT_MS,
-    statement_timeout: HO_QUERY_TIMEOUT_MS,
+    connectionTimeoutMillis: c.timeouts?.connectMs ?? HO_CONNECT_TIMEOUT_MS,
+    query_timeout: c.timeouts?.queryMs ?? HO_QUERY_TIMEOUT_MS,
+    statement_timeout: c.timeouts?.queryMs ?? HO_QUERY_TIMEOUT_MS,
     keepAlive: true,
     keepAliveInitialDelayMillis: HO_KEEPALIVE_MS,
     application_name: `counter-pos ${c.tillId}`,
@@ -69,10 +71,27 @@ export async function connectHeadOffice(c: HeadOfficeConfig): Promise<pg.Client>
   try {
     await client.connect();
   } catch (err) {
-    await client.end().catch(() => undefined);
+    await closeHeadOffice(client);
     throw err;
   }
   return client;
+}
+
+/** A clean goodbye waits this long at most; then the socket is destroyed (a cut network never answers). */
+export const HO_CLOSE_TIMEOUT_MS = 1_000;
+
+export async function closeHeadOffice(client: pg.Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gone = new Promise<void>((resolve) => (timer = setTimeout(resolve, HO_CLOSE_TIMEOUT_MS)));
+  await Promise.race([client.end().catch(() => undefined), gone]);
+  clearTimeout(timer);
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/** An error PostgreSQL answered with (the connection is still usable, e.g. for ROLLBACK). */
+export function isServerError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P)/.test(code);
 }
 
 /** Words for a PostgreSQL or network error, for the status line. */

@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import type { Journal } from '../journal/journal.js';
 import type { ReplicationBatch, ReplicationRepo } from '../journal/repos/replication.js';
-import { connectHeadOffice, describePgError, type HeadOfficeConfig } from './link.js';
+import { closeHeadOffice, connectHeadOffice, describePgError, isServerError, type HeadOfficeConfig } from './link.js';
 import { pullCentral, PULL_INTERVAL_MS } from './pull.js';
 
 /** Most log entries in one batch. */
@@ -53,6 +53,8 @@ export interface PusherOptions {
   onAck?: (batch: ReplicationBatch) => void;
   /** Whether to pull the central catalogue and cashiers (default true). */
   pull?: boolean;
+  /** Tests: a shorter retry backoff than PUSH_BACKOFF_MIN_MS … PUSH_BACKOFF_MAX_MS. */
+  backoff?: { minMs: number; maxMs: number };
 }
 
 export class Pusher {
@@ -122,7 +124,7 @@ export class Pusher {
   private async dropClient(): Promise<void> {
     const c = this.client;
     this.client = null;
-    await c?.end().catch(() => undefined);
+    if (c) await closeHeadOffice(c);
   }
 
   private async run(): Promise<void> {
@@ -151,7 +153,8 @@ export class Pusher {
         this.error = d.message;
         this.repo.recordError(d.message);
         this.failures++;
-        const base = d.permanent ? PUSH_BACKOFF_MAX_MS : Math.min(PUSH_BACKOFF_MAX_MS, PUSH_BACKOFF_MIN_MS * 2 ** (this.failures - 1));
+        const { minMs, maxMs } = this.o.backoff ?? { minMs: PUSH_BACKOFF_MIN_MS, maxMs: PUSH_BACKOFF_MAX_MS };
+        const base = d.permanent ? maxMs : Math.min(maxMs, minMs * 2 ** (this.failures - 1));
         if (!this.stopped) await this.sleep(base / 2 + Math.random() * (base / 2));
       }
     }
@@ -193,7 +196,9 @@ export class Pusher {
       );
       await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A refusal by the server leaves the connection usable; a timeout or a cut one is dropped
+      // (the server rolls back the transaction of a connection that went away).
+      if (isServerError(err)) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
     // Relaxed: if a power cut takes this away, the next connect reads the cursor again.

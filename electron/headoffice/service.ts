@@ -8,7 +8,7 @@ import type { HeadOfficeStatusView } from '../../shared/ipc/headoffice.js';
 import type { PartialHandlers } from '../ipc/types.js';
 import { headOfficeProvider, type HighWaterProvider } from '../backup/high-water.js';
 import { Pusher } from './pusher.js';
-import { connectHeadOffice, type HeadOfficeConfig } from './link.js';
+import { closeHeadOffice, connectHeadOffice, type HeadOfficeConfig } from './link.js';
 
 /** How often the status is compared and, when it changed, sent to the screens. */
 export const STATUS_TICK_MS = 1_000;
@@ -37,7 +37,7 @@ export function headOfficeHighWater(settings: () => Settings, credential: () => 
       const row = r.rows[0];
       return row ? { journalId, auditSeq: Number(row.audit_seq), at: row.last_push_at?.toISOString() ?? null } : null;
     } finally {
-      await client.end().catch(() => undefined);
+      await closeHeadOffice(client);
     }
   });
 }

@@ -60,19 +60,23 @@ export class AuditLog {
 
   /** Walks the whole chain from the start; reports the first entry whose link or hash is wrong. */
   verify(): AuditCheck {
-    let prevHash = GENESIS_HASH;
-    let expectSeq = 1;
-    let entries = 0;
-    const rows = this.db.prepare('SELECT seq, at, kind, subject, data, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>;
-    for (const r of rows) {
-      entries++;
-      const broken = (reason: string): AuditCheck => ({ ok: false, entries, firstBrokenSeq: r.seq, reason });
-      if (r.seq !== expectSeq) return broken(`entry ${expectSeq} is missing (next entry is ${r.seq})`);
-      if (r.prevHash !== prevHash) return broken(`entry ${r.seq} does not point at the hash of entry ${r.seq - 1}`);
-      if (auditHash(r.prevHash, r.seq, r.at, r.kind, r.subject, r.data) !== r.hash) return broken(`entry ${r.seq} was changed after it was written (its hash does not match its content)`);
-      prevHash = r.hash;
-      expectSeq++;
-    }
-    return { ok: true, entries, lastHash: prevHash };
+    return verifyAuditRows(this.db.prepare('SELECT seq, at, kind, subject, data, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>);
   }
+}
+
+/** Checks a chain given in seq order (the till's own log, or a copy of it at the head office). */
+export function verifyAuditRows(rows: Iterable<AuditRow>): AuditCheck {
+  let prevHash = GENESIS_HASH;
+  let expectSeq = 1;
+  let entries = 0;
+  for (const r of rows) {
+    entries++;
+    const broken = (reason: string): AuditCheck => ({ ok: false, entries, firstBrokenSeq: r.seq, reason });
+    if (r.seq !== expectSeq) return broken(`entry ${expectSeq} is missing (next entry is ${r.seq})`);
+    if (r.prevHash !== prevHash) return broken(`entry ${r.seq} does not point at the hash of entry ${r.seq - 1}`);
+    if (auditHash(r.prevHash, r.seq, r.at, r.kind, r.subject, r.data) !== r.hash) return broken(`entry ${r.seq} was changed after it was written (its hash does not match its content)`);
+    prevHash = r.hash;
+    expectSeq++;
+  }
+  return { ok: true, entries, lastHash: prevHash };
 }

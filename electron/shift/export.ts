@@ -115,7 +115,7 @@ export function reportToCsv(report: ShiftReport, opts: ExportOptions & { bom?: b
 }
 
 // ---------------------------------------------------------------- HTML
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
