@@ -16,7 +16,8 @@ export const REPLACED_DIR = 'replaced';
 
 export type RestoreRefusal =
   | { code: 'backup_bad'; detail: string }
-  | { code: 'older_than_head_office'; backupAuditSeq: number; headOfficeAuditSeq: number; headOfficeAt: string | null };
+  | { code: 'older_than_head_office'; backupAuditSeq: number; headOfficeAuditSeq: number; headOfficeAt: string | null }
+  | { code: 'head_office_unreachable'; detail: string };
 
 export class RestoreRefused extends Error {
   override name = 'RestoreRefused';
@@ -42,7 +43,19 @@ export interface RestorePlan {
 export async function planRestore(backupPath: string, highWater: HighWaterProvider, confirmOlder: boolean): Promise<RestorePlan> {
   const check = inspectJournalFile(backupPath, { check: 'full', audit: 'full' });
   if (!check.ok) throw new RestoreRefused({ code: 'backup_bad', detail: check.detail }, `the backup ${basename(backupPath)} cannot be restored: ${check.problem}: ${check.detail}`);
-  const mark = await highWater.markFor(check.journalId);
+  let mark: Awaited<ReturnType<HighWaterProvider['markFor']>>;
+  try {
+    mark = await highWater.markFor(check.journalId);
+  } catch (err) {
+    // A head office is set but cannot be asked: the manager decides, knowing it was not checked.
+    if (!confirmOlder) {
+      throw new RestoreRefused(
+        { code: 'head_office_unreachable', detail: (err as Error).message },
+        `the head office could not be asked what it holds of this journal (${(err as Error).message}): a manager must confirm restoring ${basename(backupPath)} without that check.`,
+      );
+    }
+    mark = null;
+  }
   if (mark && mark.auditSeq > check.auditSeq && !confirmOlder) {
     throw new RestoreRefused(
       { code: 'older_than_head_office', backupAuditSeq: check.auditSeq, headOfficeAuditSeq: mark.auditSeq, headOfficeAt: mark.at },

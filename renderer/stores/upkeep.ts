@@ -34,7 +34,7 @@ export const useUpkeepStore = defineStore('upkeep', () => {
   async function restore(managerPin: string, confirmOlder: boolean): Promise<IpcError | null> {
     const r = await invoke('backup.restore', { managerPin, ...(confirmOlder ? { confirmOlder: true } : {}) });
     if (!r.ok) {
-      needsOlderConfirm.value = r.error.checkResult === 'older_than_head_office';
+      needsOlderConfirm.value = r.error.checkResult === 'older_than_head_office' || r.error.checkResult === 'head_office_unreachable';
       return r.error;
     }
     needsOlderConfirm.value = false;
