@@ -29,7 +29,8 @@ export function reportPage(r: HeadOfficeDayReport, audit: { tillId: string; chec
     const sync = t.lastPushAt ? new Date(t.lastPushAt).toLocaleString('zh-CN', { hour12: false }) : '从未';
     return `<tr>${td(t.shopId)}${td(t.tillId)}${num(y(t.netFen))}${num(rec)}${td(t.reconciliations === 0 ? '–' : `${t.reconciliationsMatched}/${t.reconciliations} 一致`, t.reconciliationsMatched < t.reconciliations ? 'bad' : '')}${num(t.rowsBehind)}${td(sync)}</tr>`;
   });
-  const cashierRows = r.cashiers.map((c) => `<tr>${td(c.tillId)}${td(`${c.name} (${c.cashierId})`)}${num(c.orders)}${num(y(c.netFen))}</tr>`);
+  const who = (c: HeadOfficeDayReport['cashiers'][number]) => (c.cashierId === '-' ? '（未开班的收款）' : `${c.name} (${c.cashierId})`);
+  const cashierRows = r.cashiers.map((c) => `<tr>${td(c.tillId)}${td(who(c))}${num(c.orders)}${num(y(c.netFen))}</tr>`);
   const shiftRows = r.shifts.map((s) => `<tr>${td(s.tillId)}${td(`#${s.shiftId}`)}${td(s.cashierId)}${num(y(s.expectedFen))}${num(y(s.countedFen))}${td(y(s.varianceFen), s.varianceFen ? 'n bad' : 'n')}${td(s.closedAt ? (s.reason ?? '') : '未交班')}</tr>`);
   const auditRows = audit.map((a) => `<tr>${td(a.tillId)}${num(a.check.entries)}${num(a.heldUpTo)}${a.check.ok ? td('完整 intact', 'ok') : td(`第 ${a.check.firstBrokenSeq} 条起断开：${a.check.reason}`, 'bad')}</tr>`);
   const empty = (cols: number, rows: string[]) => (rows.length ? rows.join('') : `<tr><td colspan="${cols}">（无）</td></tr>`);

@@ -185,7 +185,7 @@ export function reportText(r: HeadOfficeDayReport): string {
   for (const t of r.tills) out.push(`${`${t.shopId}/${t.tillId}`.padEnd(16)} ${y(t.netFen).padStart(12)}   ${`${t.confirmed}/${t.paid}`.padStart(12)}   ${`${t.reconciliationsMatched}/${t.reconciliations} matched`.padStart(15)}  ${String(t.rowsBehind).padStart(6)}  ${t.lastPushAt ?? 'never'}`);
   for (const s of r.shops) out.push(`shop ${s.shopId}: ${y(s.netFen)} yuan from ${s.tills} till(s)`);
   out.push('', 'Cashier                      orders   net yuan');
-  for (const c of r.cashiers) out.push(`${`${c.tillId} ${c.name} (${c.cashierId})`.padEnd(28)} ${String(c.orders).padStart(6)}  ${y(c.netFen).padStart(10)}`);
+  for (const c of r.cashiers) out.push(`${`${c.tillId} ${c.cashierId === '-' ? '(no shift open)' : `${c.name} (${c.cashierId})`}`.padEnd(28)} ${String(c.orders).padStart(6)}  ${y(c.netFen).padStart(10)}`);
   out.push('', 'Shift                 expected    counted   variance  reason');
   for (const s of r.shifts) out.push(`${`${s.tillId} #${s.shiftId} ${s.cashierId}`.padEnd(20)} ${y(s.expectedFen).padStart(10)} ${y(s.countedFen).padStart(10)} ${y(s.varianceFen).padStart(10)}  ${s.closedAt ? (s.reason ?? '') : 'open'}`);
   return `${out.join('\n')}\n`;
