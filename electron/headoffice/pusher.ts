@@ -215,6 +215,8 @@ export class Pusher {
     if (row.journal_id !== null && row.journal_id !== this.o.journal.journalId) {
       throw new HeadOfficeRefusal(`the head office holds journal ${row.journal_id} for till "${this.o.config.tillId}", this till has journal ${this.o.journal.journalId}: a till cannot switch journals silently (ask the head office to re-enrol it)`);
     }
+    // Changes made while no head office was set were not kept in the log: everything goes once.
+    if (this.repo.takeFullSend()) this.log('head office: sending the whole journal (it was not logged while no head office was set)');
     const theirs = Number(row.acked_seq);
     const local = this.repo.state().ackedSeq;
     if (theirs > this.repo.maxSeq()) {

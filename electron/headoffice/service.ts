@@ -12,6 +12,8 @@ import { closeHeadOffice, connectHeadOffice, type HeadOfficeConfig } from './lin
 
 /** How often the status is compared and, when it changed, sent to the screens. */
 export const STATUS_TICK_MS = 1_000;
+/** Without a head office the replication log is emptied at start and this often (it would only grow). */
+export const LOG_DISCARD_INTERVAL_MS = 60 * 60_000;
 
 export interface HeadOfficeSyncOptions {
   journal: Journal;
@@ -47,6 +49,7 @@ export class HeadOfficeSync {
   private timer: NodeJS.Timeout | null = null;
   private lastSent = '';
   private configKey = '';
+  private discardTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: HeadOfficeSyncOptions) {}
 
@@ -56,6 +59,11 @@ export class HeadOfficeSync {
     if (config) {
       this.pusher = new Pusher({ journal: this.o.journal, config, log: this.o.log });
       this.pusher.start();
+    } else {
+      const discard = () => this.o.journal.repos.replication.discardUnsent();
+      discard();
+      this.discardTimer = setInterval(discard, LOG_DISCARD_INTERVAL_MS);
+      this.discardTimer.unref?.();
     }
     if (!this.timer && this.o.bus) {
       this.timer = setInterval(() => this.tick(), STATUS_TICK_MS);
@@ -70,6 +78,8 @@ export class HeadOfficeSync {
 
   /** Settings → 总部 changed: the pusher starts again with them. */
   async reconfigure(): Promise<void> {
+    if (this.discardTimer) clearInterval(this.discardTimer);
+    this.discardTimer = null;
     await this.pusher?.stop();
     this.pusher = null;
     this.start();
@@ -107,7 +117,9 @@ export class HeadOfficeSync {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.discardTimer) clearInterval(this.discardTimer);
     this.timer = null;
+    this.discardTimer = null;
     await this.pusher?.stop();
     this.pusher = null;
   }

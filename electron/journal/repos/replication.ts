@@ -143,6 +143,28 @@ export class ReplicationRepo {
     })();
   }
 
+  /**
+   * No head office is set: the log is emptied (it would only grow) and the journal remembers to
+   * send everything once a head office is set (takeFullSend).
+   */
+  discardUnsent(): number {
+    return this.db.transaction(() => {
+      const n = this.db.prepare('DELETE FROM replication_log').run().changes;
+      this.s.put.run('needs_full_send', '1');
+      return n;
+    })();
+  }
+
+  /** If the log was discarded while no head office was set, logs every row again (once). */
+  takeFullSend(): boolean {
+    return this.db.transaction(() => {
+      if (this.s.get.get('needs_full_send') !== '1') return false;
+      for (const t of LOGGED_TABLES) this.db.exec(backfillSql(t));
+      this.s.put.run('needs_full_send', '0');
+      return true;
+    })();
+  }
+
   recordError(message: string): void {
     this.s.put.run('last_error', message.slice(0, 500));
   }

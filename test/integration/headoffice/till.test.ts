@@ -40,6 +40,10 @@ describe('a till with a head office', () => {
     const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: (l) => logs.push(l), sandboxTimeScale: 0.01 });
     try {
       expect(await call(app, 'headoffice.status', {})).toMatchObject({ configured: false, state: 'off' });
+      // A sale before any head office is set: the log is not kept meanwhile, yet the sale gets there.
+      const early = await call(app, 'checkout.cash', { amountFen: 300, tenderedFen: 300 });
+      app.runtime.journal.repos.replication.discardUnsent();
+      expect(app.runtime.journal.db.prepare('SELECT count(*) FROM replication_log').pluck().get()).toBe(0);
       const bad = await dispatch(app.handlers, 'settings.save', { values: { headOfficeUrl: 'http://nope' }, managerPin: '0000' }, ctx);
       expect(bad.ok).toBe(false);
       expect(!bad.ok && bad.error.message).toMatch(/headOfficeUrl: must be postgres:\/\/host:port\/database/);
@@ -60,6 +64,8 @@ describe('a till with a head office', () => {
       await new Promise((r) => setTimeout(r, 1_200));
       expect(events).toContain('idle');
 
+      const earlyRow = await ho.admin.query(`SELECT 1 FROM till_rows WHERE till_id = 'S1-T01' AND tbl = 'attempts' AND data->>'out_trade_no' = $1`, [early.outTradeNo]);
+      expect(earlyRow.rowCount).toBe(1);
       const date = app.runtime.journal.db.prepare('SELECT business_date FROM sales LIMIT 1').pluck().get() as string;
       const report = await dayReport(ho.admin, date);
       expect(report.tills.find((x) => x.tillId === 'S1-T01')!.channels).toEqual(app.runtime.journal.channelTotals({ businessDate: date }));
