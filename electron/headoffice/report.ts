@@ -8,17 +8,10 @@ import type pg from 'pg';
 import { PAY_CHANNELS, type PayChannel } from '../../shared/payment.js';
 import { formatYuan, isFen, type Fen } from '../../shared/money.js';
 import { verifyAuditRows, type AuditCheck, type AuditRow } from '../journal/audit.js';
+import type { ChannelTotals } from '../../shared/ipc/contract.js';
 
-export interface ChannelLine {
-  channel: PayChannel;
-  salesCount: number;
-  salesFen: Fen;
-  refundsCount: number;
-  refundsFen: Fen;
-  reversalsCount: number;
-  reversalsFen: Fen;
-  netFen: Fen;
-}
+/** A channel's line: the same shape (and the same rules) as a till's own totals. */
+export type ChannelLine = ChannelTotals;
 
 export interface TillLine {
   tillId: string;

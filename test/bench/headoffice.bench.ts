@@ -107,16 +107,21 @@ export default async function (): Promise<BenchLine[]> {
     }));
     for (const t of tills) t.p.start();
     const interval = 1000 / STEADY_RATE_PER_S;
-    const end = performance.now() + STEADY_SECONDS * 1000;
+    const start = performance.now();
+    const end = start + STEADY_SECONDS * 1000;
     let k = 0;
+    let tick = 0;
     while (performance.now() < end) {
       for (const t of tills) {
-        // One checkout, durable like the app's: a scan payment paid, its audit entries, a receipt.
+        // One checkout, durable like the app's (cash, a paid or declined scan, a refund: see trade()).
         trade(t.jj, 1, k++);
         t.committed.set(t.jj.repos.replication.maxSeq(), performance.now());
       }
-      await new Promise((r) => setTimeout(r, interval));
+      // Paced by the clock, not by the work: 10 per second per till whatever a checkout costs.
+      const next = start + ++tick * interval;
+      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
+    const rate = k / STEADY_TILLS / ((performance.now() - start) / 1000);
     const drainUntil = performance.now() + 10_000;
     while (tills.some((t) => t.committed.size > 0) && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
     for (const t of tills) {
@@ -125,8 +130,9 @@ export default async function (): Promise<BenchLine[]> {
     }
     const lost = tills.reduce((s, t) => s + t.committed.size, 0);
     const lags = sorted(tills.flatMap((t) => t.lags));
-    lines.push({ name: `steady lag, ${STEADY_TILLS} tills × ${STEADY_RATE_PER_S} checkouts/s, commit → head office ack, p50`, value: Math.round(percentile(lags, 50)), unit: 'ms', figure: true });
-    lines.push({ name: `steady lag p99 (${lags.length} checkouts, ${lost} never acknowledged)`, value: Math.round(percentile(lags, 99)), unit: 'ms', goal: '< 2000 ms, none left', met: percentile(lags, 99) < 2000 && lost === 0 });
+    lines.push({ name: `steady state: checkouts per second per till, achieved (asked ${STEADY_RATE_PER_S})`, value: Math.round(rate * 10) / 10, unit: '/s', figure: true });
+    lines.push({ name: `steady lag, ${STEADY_TILLS} tills, commit → head office ack, p50`, value: Math.round(percentile(lags, 50)), unit: 'ms', figure: true });
+    lines.push({ name: `steady lag p99 (${lags.length} checkouts, ${lost} never acknowledged)`, value: Math.round(percentile(lags, 99)), unit: 'ms', goal: `< 2000 ms at ≥ ${STEADY_RATE_PER_S * 0.95}/s per till, none left`, met: percentile(lags, 99) < 2000 && lost === 0 && rate >= STEADY_RATE_PER_S * 0.95 });
   } finally {
     await admin.end().catch(() => undefined);
     await cluster.stop().catch(() => undefined);

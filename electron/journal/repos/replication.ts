@@ -51,6 +51,7 @@ export interface ReplicationState {
 export class ReplicationRepo {
   private prepared: ReturnType<ReplicationRepo['prepare']> | null = null;
   private readonly readers = new Map<string, Database.Statement>();
+  private readonly intKeys = new Map<string, boolean[]>();
 
   constructor(private readonly db: Database.Database) {}
 
@@ -68,7 +69,14 @@ export class ReplicationRepo {
       put: db.prepare('INSERT INTO replication_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       prune: db.prepare('DELETE FROM replication_log WHERE seq <= ?'),
     };
-    for (const t of LOGGED_TABLES) this.readers.set(t.table, db.prepare(`SELECT * FROM ${t.table} WHERE ${t.key.map((c) => `${c} = ?`).join(' AND ')}`));
+    for (const t of LOGGED_TABLES) {
+      // Which key columns are INTEGER (their keys are compared as numbers, so the index serves).
+      const types = new Map((db.prepare(`SELECT name, type FROM pragma_table_info('${t.table}')`).all() as { name: string; type: string }[]).map((c) => [c.name, c.type]));
+      this.intKeys.set(t.table, t.key.map((c) => types.get(c) === 'INTEGER'));
+      const cols = t.key.length === 1 ? t.key[0]! : `(${t.key.join(', ')})`;
+      const picks = t.key.map((_, i) => `value ->> ${i}`).join(', ');
+      this.readers.set(t.table, db.prepare(`SELECT * FROM ${t.table} WHERE ${cols} IN (SELECT ${picks} FROM json_each(?))`));
+    }
     return s;
   }
 
@@ -80,40 +88,65 @@ export class ReplicationRepo {
   /** Up to `maxEntries` log entries after `after`, cut early once the rows reach `maxBytes`. */
   batchAfter(after: number, maxEntries: number, maxBytes: number): ReplicationBatch {
     const entries = this.s.log.all(after, maxEntries) as { seq: number; tbl: string; key: string; op: 'u' | 'd' }[];
-    const byRow = new Map<string, ReplicatedRow>();
-    let bytes = 0;
-    let upTo = after;
-    let covered = 0;
-    let auditSeq = 0;
-    for (const e of entries) {
+    // Each changed row once, in the order of its first entry; contents read one query per table.
+    const byRow = new Map<string, ReplicatedRow & { first: number }>();
+    const keysOf = new Map<string, string[]>();
+    entries.forEach((e, i) => {
       const id = `${e.tbl}\u0000${e.key}`;
-      let row = byRow.get(id);
-      if (!row) {
-        if (bytes >= maxBytes) break;
-        const content = e.op === 'd' ? null : this.read(e.tbl, e.key);
-        row = { t: e.tbl, k: e.key, s: e.seq, d: content === null, j: content };
-        byRow.set(id, row);
-        bytes += e.key.length + e.tbl.length + 40 + (content ? JSON.stringify(content).length : 0);
-        if (e.tbl === 'audit_log') auditSeq = Math.max(auditSeq, Number(e.key));
+      const row = byRow.get(id);
+      if (row) row.d = e.op === 'd';
+      else {
+        byRow.set(id, { t: e.tbl, k: e.key, s: e.seq, d: e.op === 'd', j: null, first: i });
+        keysOf.set(e.tbl, [...(keysOf.get(e.tbl) ?? []), e.key]);
       }
-      row.s = e.seq;
-      upTo = e.seq;
-      covered++;
+    });
+    for (const [table, keys] of keysOf) {
+      const found = this.readMany(table, keys);
+      for (const k of keys) {
+        const row = byRow.get(`${table}\u0000${k}`)!;
+        row.j = row.d ? null : (found.get(k) ?? null);
+        row.d = row.j === null;
+      }
     }
-    return { after, upTo, entries: covered, rows: [...byRow.values()], bytes, auditSeq };
+    // Cut before the first row that would pass maxBytes; the batch covers the entries before it.
+    let bytes = 0;
+    let cut = entries.length;
+    for (const row of byRow.values()) {
+      if (bytes >= maxBytes) {
+        cut = row.first;
+        break;
+      }
+      bytes += row.k.length + row.t.length + 40 + (row.j ? JSON.stringify(row.j).length : 0);
+    }
+    const rows: ReplicatedRow[] = [];
+    let auditSeq = 0;
+    for (const row of byRow.values()) {
+      if (row.first >= cut) break;
+      rows.push({ t: row.t, k: row.k, s: row.s, d: row.d, j: row.j });
+      if (row.t === 'audit_log') auditSeq = Math.max(auditSeq, Number(row.k));
+    }
+    // Each row carries the highest seq among the covered entries that touched it.
+    const last = new Map<string, number>();
+    for (let i = 0; i < cut; i++) last.set(`${entries[i]!.tbl}\u0000${entries[i]!.key}`, entries[i]!.seq);
+    for (const r of rows) r.s = last.get(`${r.t}\u0000${r.k}`)!;
+    return { after, upTo: cut > 0 ? entries[cut - 1]!.seq : after, entries: cut, rows, bytes, auditSeq };
   }
 
-  /** A row as it is now; null when it is gone (deleted after it was logged). */
-  private read(table: string, key: string): Record<string, unknown> | null {
+  /** The rows of a table with these keys, as they are now (a deleted one is absent). */
+  private readMany(table: string, keys: readonly string[]): Map<string, Record<string, unknown>> {
     void this.s;
-    const stmt = this.readers.get(table);
     const def = LOGGED_TABLES.find((t) => t.table === table) as LoggedTable | undefined;
+    const stmt = this.readers.get(table);
     if (!stmt || !def) throw new Error(`replication_log names table ${table}, which this build does not replicate`);
-    const parts = def.key.length === 1 ? [key] : key.split(':');
-    const row = stmt.get(...parts) as Record<string, unknown> | undefined;
-    if (!row) return null;
-    for (const c of PRIVATE_COLUMNS[table] ?? []) delete row[c];
-    return row;
+    const split = (k: string) => (def.key.length === 1 ? [k] : k.split(':'));
+    const args = JSON.stringify(keys.map((k) => split(k).map((part, i) => (this.intKeys.get(table)?.[i] ? Number(part) : part))));
+    const out = new Map<string, Record<string, unknown>>();
+    const privateCols = PRIVATE_COLUMNS[table] ?? [];
+    for (const row of stmt.all(args) as Record<string, unknown>[]) {
+      for (const c of privateCols) delete row[c];
+      out.set(def.key.map((c) => String(row[c])).join(':'), row);
+    }
+    return out;
   }
 
   state(): ReplicationState {
