@@ -77,9 +77,17 @@ describe('a till with a head office', () => {
       const logText = [...logs, ...readdirSync(dataDir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(dataDir, f), 'utf8'))].join('\n');
       expect(logText).not.toContain(t.credential);
 
-      // Restore: the head office holds this journal up to its last audit entry.
+      // Restore: the head office holds this journal up to its last audit entry...
       const mark = await headOfficeHighWater(() => app.runtime.settings.get(), () => app.runtime.settings.headOfficeCredential()).markFor(app.runtime.journal.journalId);
       expect(mark?.auditSeq).toBe(app.runtime.journal.audit.entries().length);
+      // ...so a backup older than that is refused unless the manager confirms it.
+      await call(app, 'backup.now', { managerPin: '0000' });
+      await call(app, 'checkout.cash', { amountFen: 700, tenderedFen: 1000 });
+      await waitSynced(() => status() as never);
+      const older = await dispatch(app.handlers, 'backup.restore', { managerPin: '0000' }, ctx);
+      expect(older.ok).toBe(false);
+      expect(!older.ok && older.error.message).toMatch(/older than what the head office holds/);
+      expect(!older.ok && older.error.checkResult).toBe('older_than_head_office');
     } finally {
       await app.close();
     }
