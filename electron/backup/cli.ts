@@ -1,8 +1,8 @@
 // npm run restore -- --data-dir DIR [--list] [--backup FILE] [--confirm-older --manager-pin PIN]
 // Restores the journal of a STOPPED till from a backup (default: the latest in the backup folder
 // of its settings). The journal it replaces is kept in replaced/. A backup older than what the
-// head office holds needs --confirm-older with the manager PIN. (The head office's mark comes
-// from the replication room once it is wired; until then this command knows none and says so.)
+// head office holds needs --confirm-older with the manager PIN; so does a head office that cannot
+// be asked (unreachable, or its credential kept in the OS keyring, which only the app can read).
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,8 @@ import { SettingsStore, FileSecretStore } from '../settings/store.js';
 import { ManagerPin } from '../app/manager-pin.js';
 import { listBackups } from './backup.js';
 import { applyRestore, planRestore, RestoreRefused } from './restore.js';
-import { NO_HEAD_OFFICE } from './high-water.js';
+import { NO_HEAD_OFFICE, type HighWaterProvider } from './high-water.js';
+import { headOfficeHighWater } from '../headoffice/service.js';
 import { recordKnownState, KNOWN_STATE_FILE } from './health.js';
 import { writeFileAtomic } from '../settings/store.js';
 import { defaultDataDir } from '../host/run.js';
@@ -32,9 +33,15 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values['confirm-older']) new ManagerPin(dataDir).check(values['manager-pin']);
-  console.log('restore: head office: not wired into this build, nothing known of what it holds');
+  const s = settings.get();
+  let highWater: HighWaterProvider = NO_HEAD_OFFICE;
+  if (!s.headOfficeUrl) console.log('restore: no head office is set: nothing to compare the backup with');
+  else if (!settings.hasHeadOfficeCredential()) {
+    // The app keeps the credential in the OS keyring, which this command cannot open.
+    highWater = { kind: 'head-office', markFor: async () => Promise.reject(new Error('its credential is in the OS keyring; restore from the app to have it checked')) };
+  } else highWater = headOfficeHighWater(() => s, () => settings.headOfficeCredential());
   try {
-    const plan = await planRestore(chosen, NO_HEAD_OFFICE, values['confirm-older'] === true);
+    const plan = await planRestore(chosen, highWater, values['confirm-older'] === true);
     const journalPath = join(dataDir, 'journal.sqlite');
     const stamp = new Date().toISOString().replace(/[-:.]/g, '');
     const done = await applyRestore(journalPath, dataDir, plan, stamp);

@@ -17,6 +17,12 @@ import { headOfficeHighWater } from '../../../electron/headoffice/service.js';
 import { Pusher } from '../../../electron/headoffice/pusher.js';
 import { PULL_INTERVAL_MS } from '../../../electron/headoffice/pull.js';
 import type { InvokeChannel, InvokePayload, InvokeResults } from '../../../shared/ipc/contract.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const run = promisify(execFile);
+const restoreCli = fileURLToPath(new URL('../../../electron/backup/cli.ts', import.meta.url));
 
 let ho: HeadOfficeFixture;
 beforeAll(async () => {
@@ -37,7 +43,8 @@ describe('a till with a head office', () => {
     const t = await ho.enroll('S1-T01', 'S1');
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-ho-till-'));
     const logs: string[] = [];
-    const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: (l) => logs.push(l), sandboxTimeScale: 0.01 });
+    const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 'gateway-secret.txt')), log: (l) => logs.push(l), sandboxTimeScale: 0.01 });
+    let closed = false;
     try {
       expect(await call(app, 'headoffice.status', {})).toMatchObject({ configured: false, state: 'off' });
       // A sale before any head office is set: the log is not kept meanwhile, yet the sale gets there.
@@ -88,8 +95,19 @@ describe('a till with a head office', () => {
       expect(older.ok).toBe(false);
       expect(!older.ok && older.error.message).toMatch(/older than what the head office holds/);
       expect(!older.ok && older.error.checkResult).toBe('older_than_head_office');
-    } finally {
+
+      // The same from the restore command of a stopped till: refused, then done with the manager's word.
       await app.close();
+      closed = true;
+      const restore = (...extra: string[]) => run(process.execPath, ['--import', 'tsx', restoreCli, '--data-dir', dataDir, ...extra]).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+      const refused = await restore();
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/older than what the head office holds/);
+      const done = await restore('--confirm-older', '--manager-pin', '0000');
+      expect(done.stdout).toMatch(/restored from/);
+      expect(done.code).toBe(0);
+    } finally {
+      if (!closed) await app.close();
     }
   }, 120_000);
 
