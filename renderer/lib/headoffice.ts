@@ -64,17 +64,23 @@ export function statusWords(s: HeadOfficeStatusView): StatusWords {
   };
 }
 
-/** The top bar's warning: only when far behind or refused; the full error goes in the tooltip. */
-export function topBarWarning(s: HeadOfficeStatusView | null, now = new Date()): { text: string; title: string } | null {
+/**
+ * The top bar's warning: only when far behind or refused. Two short lines (the bar has little
+ * room): what (main) and since when / why (sub); `text` is both on one line; the full error goes
+ * in the tooltip.
+ */
+export function topBarWarning(s: HeadOfficeStatusView | null, now = new Date()): { text: string; main: string; sub: string; title: string } | null {
   if (!s || !s.configured || s.state === 'off') return null;
   const error = errorWords(s.error);
+  const raw = s.error && s.error !== error ? s.error : null;
   if (s.state === 'refused') {
-    const text = t('headoffice.top.refused', { error: error ?? '' });
-    return { text, title: [text, s.error && s.error !== error ? s.error : null].filter(Boolean).join('\n') };
+    const main = t('headoffice.top.refused');
+    const sub = error ?? '';
+    return { text: `${main}：${sub}`.replace(/：$/, ''), main, sub, title: [`${main}：${sub}`, raw].filter(Boolean).join('\n') };
   }
   if (!s.farBehind) return null;
-  const n = formatCount(s.behind);
-  const text = s.lastPushAt ? t('headoffice.top.behind', { n, time: shortTime(s.lastPushAt, now) }) : t('headoffice.top.behindNever', { n });
-  const parts = [text, error, s.error && s.error !== error ? s.error : null].filter((x): x is string => !!x);
-  return { text, title: parts.join('\n') };
+  const main = t('headoffice.top.behind', { n: formatCount(s.behind) });
+  const sub = s.lastPushAt ? t('headoffice.top.last', { time: shortTime(s.lastPushAt, now) }) : t('headoffice.neverPushed');
+  const text = `${main} · ${sub}`;
+  return { text, main, sub, title: [text, error, raw].filter((x): x is string => !!x).join('\n') };
 }

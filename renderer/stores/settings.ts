@@ -70,8 +70,9 @@ export const useSettingsStore = defineStore('settings', () => {
     const local: SettingsIssue[] = [];
     const merged = mergeSettings(view.value.values, changes());
     if (!merged.ok) local.push(...merged.issues);
-    // A head office needs its credential: typed now, or stored before (main checks its form).
-    if (draft.value && draft.value.headOfficeUrl !== '' && headOfficeCredential.value === '' && !view.value.hasHeadOfficeCredential) {
+    // A head office needs its credential: typed now, or stored before (main checks its form). Not
+    // said while the URL itself is refused: that is the one thing to fix first.
+    if (draft.value && draft.value.headOfficeUrl !== '' && !local.some((i) => i.path === 'headOfficeUrl') && headOfficeCredential.value === '' && !view.value.hasHeadOfficeCredential) {
       local.push({ path: 'headOfficeCredential', message: 'headOfficeCredential: required with a head office (shown once at enrolment)' });
     }
     if (newManagerPin.value !== '' && !PIN_RULE.test(newManagerPin.value)) local.push({ path: 'newManagerPin', message: `newManagerPin: ${PIN_RULE_TEXT}` });

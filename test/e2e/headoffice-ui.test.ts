@@ -48,6 +48,16 @@ function savedSettings(): Record<string, unknown> {
   return JSON.parse(readFileSync(join(till.dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
 }
 
+/** The element shows its whole text (nothing cut by an ellipsis). */
+function notCut(page: Page, testId: string): Promise<boolean> {
+  return page.getByTestId(testId).evaluate((el) => el.scrollWidth <= el.clientWidth);
+}
+
+/** Settings → 总部's status in the middle of the screen (the save bar sits over the bottom). */
+async function showStatus(page: Page): Promise<void> {
+  await page.getByTestId('headoffice-status').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+}
+
 async function saveWithPin(page: Page): Promise<void> {
   await page.getByTestId('settings-save').click();
   await page.getByTestId('pin-input').fill(DEFAULT_PIN);
@@ -61,7 +71,9 @@ describe('Settings → 总部', () => {
     expect(await page.getByTestId('headoffice-sync-now').isDisabled()).toBe(true);
     expect(await page.getByTestId('headoffice-help').textContent()).toContain('npm run headoffice -- enroll --till <id> --shop <shop>');
     expect(await page.getByTestId('headoffice-warning').count()).toBe(0);
-    await page.getByTestId('settings-headoffice').scrollIntoViewIfNeeded();
+    // The bar fits at 1024 px without a warning: nothing on it is cut.
+    expect(await notCut(page, 'shift-badge')).toBe(true);
+    await showStatus(page);
     await screenshot(page, 'headoffice-none');
     await page.close();
   });
@@ -72,11 +84,13 @@ describe('Settings → 总部', () => {
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('issue-headOfficeUrl').textContent()).toContain('postgres://主机:端口/数据库');
     expect(await page.getByTestId('pin-dialog').count()).toBe(0);
+    // The URL is the one thing to fix first: nothing else is asked for yet.
+    expect(await page.getByTestId('issue-headOfficeCredential').count()).toBe(0);
     await screenshot(page, 'headoffice-bad-url');
     await page.getByTestId('set-headOfficeUrl').fill(`postgres://127.0.0.1:${deadPort}/pos`);
     await page.getByTestId('settings-save').click();
-    await expect.poll(() => page.getByTestId('issue-headOfficeTillId').textContent()).toContain('连接总部时必填');
-    expect(await page.getByTestId('issue-headOfficeCredential').textContent()).toContain('连接总部时必填');
+    await expect.poll(() => page.getByTestId('issue-headOfficeTillId').textContent()).toBe('连接总部时必填：总部登记本机时给出的编号');
+    expect(await page.getByTestId('issue-headOfficeCredential').textContent()).toBe('连接总部时必填：登记时总部只显示一次的凭据');
     expect(await page.getByTestId('issue-headOfficeUrl').count()).toBe(0);
     expect(await page.getByTestId('pin-dialog').count()).toBe(0);
     // verify asks for the CA file.
@@ -94,7 +108,7 @@ describe('Settings → 总部', () => {
     await page.getByTestId('set-headOfficeTillId').fill('T01');
     await page.getByTestId('set-headOfficeCredential').fill('short');
     await saveWithPin(page);
-    await expect.poll(() => page.getByTestId('issue-headOfficeCredential').textContent()).toContain('16–128');
+    await expect.poll(() => page.getByTestId('issue-headOfficeCredential').textContent()).toBe('必须是登记时总部给出的凭据：16–128 位字母、数字、_ 或 -');
     expect(savedSettings().headOfficeUrl).toBeUndefined();
     await page.close();
   });
@@ -122,7 +136,9 @@ describe('Settings → 总部', () => {
     expect(await page.getByTestId('headoffice-sync-now').isDisabled()).toBe(false);
     // Behind, but not far: the top bar says nothing.
     expect(await page.getByTestId('headoffice-warning').count()).toBe(0);
-    await page.getByTestId('settings-headoffice').scrollIntoViewIfNeeded();
+    // The bar fits at 1024 px without a warning: nothing on it is cut.
+    expect(await notCut(page, 'shift-badge')).toBe(true);
+    await showStatus(page);
     await screenshot(page, 'headoffice-retrying');
 
     // 立即同步 asks main again; still nothing listens, so it is still retrying.
@@ -135,13 +151,19 @@ describe('Settings → 总部', () => {
       INSERT INTO replication_log (tbl, row_key, op) SELECT 'audit_log', CAST(-i AS TEXT), 'd' FROM n`);
     const warning = page.getByTestId('headoffice-warning');
     await expect.poll(() => warning.count()).toBe(1);
-    expect(await warning.textContent()).toMatch(/^总部同步落后 1\d,\d{3} 条 · 尚未同步过$/);
+    expect(await warning.getAttribute('aria-label')).toMatch(/^总部同步落后 1\d,\d{3} 条 · 尚未同步过$/);
+    expect(await page.getByTestId('headoffice-warning-sub').textContent()).toBe('尚未同步过');
+    // Whole on the bar at 1024 px: its lines are not cut, the version gave it its place.
+    expect(await notCut(page, 'headoffice-warning-main')).toBe(true);
+    expect(await page.getByTestId('app-version').count()).toBe(0);
     expect(await warning.getAttribute('title')).toContain('connection refused');
     expect(await page.getByTestId('headoffice-behind').textContent()).toMatch(/^待同步 1\d,\d{3} 条$/);
+    await showStatus(page);
     await screenshot(page, 'headoffice-far-behind');
     await page.getByTestId('nav-checkout').click();
     await page.getByTestId('keypad').waitFor();
     expect(await warning.count()).toBe(1);
+    expect(await notCut(page, 'headoffice-warning-main')).toBe(true);
     await screenshot(page, 'headoffice-far-behind-checkout');
     await page.close();
   });
@@ -153,6 +175,7 @@ describe('Settings → 总部', () => {
     await saveWithPin(page);
     await expect.poll(() => page.getByTestId('headoffice-state').textContent()).toBe('未连接总部');
     await expect.poll(() => page.getByTestId('headoffice-warning').count()).toBe(0);
+    expect(await page.getByTestId('app-version').count()).toBe(1);
     expect(savedSettings().headOfficeUrl).toBe('');
     await page.close();
   });

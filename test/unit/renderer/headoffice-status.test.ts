@@ -77,6 +77,8 @@ describe('status wording', () => {
     const s = on({ state: 'retrying', behind: 12_345, farBehind: true, error: UNREACHABLE });
     const w = topBarWarning(s, SAME_DAY)!;
     expect(w.text).toBe('总部同步落后 12,345 条 · 上次 09:10');
+    // Two short lines on the bar.
+    expect([w.main, w.sub]).toEqual(['总部同步落后 12,345 条', '上次 09:10']);
     expect(w.title).toContain('连不上总部');
     expect(w.title).toContain(UNREACHABLE);
     // Another day: the date too; never pushed: said so.
@@ -183,6 +185,7 @@ describe('the credential in the settings store', () => {
     st.draft!.headOfficeUrl = 'http://hq/pos';
     expect(st.validate()).toBe(false);
     expect(st.issues.headOfficeUrl).toContain('postgres://host:port/database');
+    expect(st.issues.headOfficeCredential).toBeUndefined();
     st.draft!.headOfficeUrl = '';
     expect(st.validate()).toBe(true);
   });
