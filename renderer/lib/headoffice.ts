@@ -74,9 +74,10 @@ export function topBarWarning(s: HeadOfficeStatusView | null, now = new Date()):
   const error = errorWords(s.error);
   const raw = s.error && s.error !== error ? s.error : null;
   if (s.state === 'refused') {
+    // The reason is too long for the bar: it says where to look; the reason is in the tooltip.
     const main = t('headoffice.top.refused');
-    const sub = error ?? '';
-    return { text: `${main}：${sub}`.replace(/：$/, ''), main, sub, title: [`${main}：${sub}`, raw].filter(Boolean).join('\n') };
+    const text = error ? t('headoffice.top.refusedWhy', { error }) : main;
+    return { text, main, sub: t('headoffice.top.see'), title: [text, raw].filter(Boolean).join('\n') };
   }
   if (!s.farBehind) return null;
   const main = t('headoffice.top.behind', { n: formatCount(s.behind) });

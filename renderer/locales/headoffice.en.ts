@@ -40,6 +40,8 @@ const en: Record<keyof typeof zh, string> = {
   'headoffice.top.behind': 'Head office {n} behind',
   'headoffice.top.last': 'last {time}',
   'headoffice.top.refused': 'Head office refuses sync',
+  'headoffice.top.refusedWhy': 'Head office refuses sync: {error}',
+  'headoffice.top.see': 'see Settings → Head office',
   'headoffice.err.unreachable': 'The head office cannot be reached (connection refused): check the URL, the port and the network',
   'headoffice.err.unknownHost': 'The head office host name is not known: check the URL and the network',
   'headoffice.err.credential': 'The head office refused this till\'s credential (wrong till id or credential, or it was rotated)',

@@ -39,6 +39,8 @@ const zh = {
   'headoffice.top.behind': '总部同步落后 {n} 条',
   'headoffice.top.last': '上次 {time}',
   'headoffice.top.refused': '总部拒绝同步',
+  'headoffice.top.refusedWhy': '总部拒绝同步：{error}',
+  'headoffice.top.see': '详见 设置 → 总部',
   'headoffice.err.unreachable': '连不上总部（连接被拒绝）：请检查地址、端口和网络',
   'headoffice.err.unknownHost': '总部主机名无法解析：请检查地址和网络',
   'headoffice.err.credential': '总部拒绝了本机的凭据（编号或凭据不对，或已更换）',

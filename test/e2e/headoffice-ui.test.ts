@@ -5,7 +5,7 @@
 // needed: the lead's integration tests cover replication itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openTill, screenshot, startTill } from './browser.js';
@@ -18,6 +18,27 @@ const CREDENTIAL = 'e2e_Credential-0123456789abcdef';
 let browser: Browser;
 let till: Awaited<ReturnType<typeof startTill>>;
 let deadPort: number;
+let refusing: Server;
+
+/**
+ * A head office that refuses this till's credential: answers any startup with PostgreSQL's
+ * ErrorResponse 28P01 (what a rotated or wrong credential gets), the way the real one would.
+ */
+async function refusingHeadOffice(): Promise<Server> {
+  const srv = createServer((socket) => {
+    socket.once('data', () => {
+      const field = (type: string, text: string) => Buffer.concat([Buffer.from(type), Buffer.from(`${text}\0`)]);
+      const body = Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', '28P01'), field('M', 'password authentication failed for user "till_t01"'), Buffer.from([0])]);
+      const head = Buffer.alloc(5);
+      head.write('E', 0);
+      head.writeInt32BE(body.length + 4, 1);
+      socket.end(Buffer.concat([head, body]));
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return srv;
+}
 
 /** A port where nothing listens: bound once by the OS, then closed. */
 async function freePort(): Promise<number> {
@@ -30,12 +51,14 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   deadPort = await freePort();
+  refusing = await refusingHeadOffice();
   browser = await launchBrowser();
   till = await startTill('headoffice-ui', dataDirWith('headoffice-ui', {}));
 });
 afterAll(async () => {
   await browser?.close();
   await till?.close();
+  await new Promise((resolve) => refusing?.close(resolve));
 });
 
 async function openSettings(): Promise<Page> {
@@ -165,15 +188,51 @@ describe('Settings → 总部', () => {
     expect(await warning.count()).toBe(1);
     expect(await notCut(page, 'headoffice-warning-main')).toBe(true);
     await screenshot(page, 'headoffice-far-behind-checkout');
+    // The warning leads to Settings → 总部.
+    await warning.click();
+    await page.getByTestId('headoffice-status').waitFor();
     await page.close();
   });
 
-  it('emptying the URL disconnects: "未连接总部" and the top bar quiet again', async () => {
+  it('a head office that refuses the credential: "总部拒绝同步" on the bar, the reason in words, main\'s words in the tooltip', async () => {
+    const page = await openSettings();
+    const port = (refusing.address() as { port: number }).port;
+    await page.getByTestId('set-headOfficeUrl').fill(`postgres://127.0.0.1:${port}/pos`);
+    await saveWithPin(page);
+    await expect.poll(() => page.getByTestId('headoffice-status').getAttribute('data-state')).toBe('refused');
+    expect(await page.getByTestId('headoffice-state').textContent()).toBe('总部拒绝同步，需要处理');
+    expect(await page.getByTestId('headoffice-error').textContent()).toBe('总部拒绝了本机的凭据（编号或凭据不对，或已更换）');
+    const warning = page.getByTestId('headoffice-warning');
+    await expect.poll(() => page.getByTestId('headoffice-warning-main').textContent()).toBe('总部拒绝同步');
+    expect(await page.getByTestId('headoffice-warning-sub').textContent()).toBe('详见 设置 → 总部');
+    expect(await warning.getAttribute('aria-label')).toBe('总部拒绝同步：总部拒绝了本机的凭据（编号或凭据不对，或已更换）');
+    expect(await warning.getAttribute('title')).toContain('refused this till\'s credential');
+    expect(await notCut(page, 'headoffice-warning-main')).toBe(true);
+    await showStatus(page);
+    await screenshot(page, 'headoffice-refused');
+    await page.close();
+  });
+
+  it('reads in English too: the section, the refusal in words and the bar', async () => {
+    const page = await openSettings();
+    await page.getByTestId('set-language').selectOption('en');
+    await saveWithPin(page);
+    await expect.poll(() => page.getByTestId('headoffice-state').textContent()).toBe('The head office refuses to sync: needs attention');
+    expect(await page.getByTestId('headoffice-error').textContent()).toBe('The head office refused this till\'s credential (wrong till id or credential, or it was rotated)');
+    expect(await page.getByTestId('headoffice-warning-main').textContent()).toBe('Head office refuses sync');
+    expect(await notCut(page, 'headoffice-warning-main')).toBe(true);
+    await showStatus(page);
+    await screenshot(page, 'headoffice-refused-english');
+    await page.close();
+  });
+
+  it('emptying the URL disconnects: "No head office" (未连接总部) and the top bar quiet again', async () => {
     const page = await openSettings();
     await expect.poll(() => page.getByTestId('headoffice-warning').count()).toBe(1);
     await page.getByTestId('set-headOfficeUrl').fill('');
     await saveWithPin(page);
-    await expect.poll(() => page.getByTestId('headoffice-state').textContent()).toBe('未连接总部');
+    await expect.poll(() => page.getByTestId('headoffice-state').textContent()).toBe('No head office');
+    expect(await page.getByTestId('headoffice-status').getAttribute('data-state')).toBe('off');
     await expect.poll(() => page.getByTestId('headoffice-warning').count()).toBe(0);
     expect(await page.getByTestId('app-version').count()).toBe(1);
     expect(savedSettings().headOfficeUrl).toBe('');

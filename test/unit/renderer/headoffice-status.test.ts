@@ -91,6 +91,7 @@ describe('status wording', () => {
     const w = topBarWarning(s, SAME_DAY)!;
     expect(w.text).toBe('总部拒绝同步：总部拒绝了本机的凭据（编号或凭据不对，或已更换）');
     expect(w.title).toContain(REFUSED_WORDS);
+    expect([w.main, w.sub]).toEqual(['总部拒绝同步', '详见 设置 → 总部']);
     expect(statusWords(s).state).toBe('总部拒绝同步，需要处理');
   });
 
