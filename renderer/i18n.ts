@@ -8,10 +8,12 @@ import zhUpkeep from './locales/upkeep.zh-CN';
 import enUpkeep from './locales/upkeep.en';
 import zhGoods from './locales/goods.zh-CN';
 import enGoods from './locales/goods.en';
+import zhHeadOffice from './locales/headoffice.zh-CN';
+import enHeadOffice from './locales/headoffice.en';
 
 // Each room of the renderer keeps its strings in its own pair of files; the pairs are merged here.
-const zh = { ...zhMain, ...zhShift, ...zhUpkeep, ...zhGoods };
-const en = { ...enMain, ...enShift, ...enUpkeep, ...enGoods };
+const zh = { ...zhMain, ...zhShift, ...zhUpkeep, ...zhGoods, ...zhHeadOffice };
+const en = { ...enMain, ...enShift, ...enUpkeep, ...enGoods, ...enHeadOffice };
 
 export type Language = 'zh-CN' | 'en';
 export type MessageKey = keyof typeof zh;

@@ -16,6 +16,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const draft = ref<Settings | null>(null);
   /** A new secret typed by the manager; '' leaves the stored one as it is. */
   const secret = ref('');
+  /** A new head-office credential typed by the manager (write-only too); '' leaves the stored one. */
+  const headOfficeCredential = ref('');
   /** A new manager PIN; '' leaves it as it is. */
   const newManagerPin = ref('');
   /** Reasons per field path ("terminalId", "scanners.0.path", "secret", "" for the whole form). */
@@ -50,7 +52,7 @@ export const useSettingsStore = defineStore('settings', () => {
     return out;
   }
 
-  const dirty = computed(() => Object.keys(changes()).length > 0 || secret.value !== '' || newManagerPin.value !== '');
+  const dirty = computed(() => Object.keys(changes()).length > 0 || secret.value !== '' || headOfficeCredential.value !== '' || newManagerPin.value !== '');
 
   function setIssues(list: SettingsIssue[]): void {
     const map: Record<string, string> = {};
@@ -68,6 +70,11 @@ export const useSettingsStore = defineStore('settings', () => {
     const local: SettingsIssue[] = [];
     const merged = mergeSettings(view.value.values, changes());
     if (!merged.ok) local.push(...merged.issues);
+    // A head office needs its credential: typed now, or stored before (main checks its form). Not
+    // said while the URL itself is refused: that is the one thing to fix first.
+    if (draft.value && draft.value.headOfficeUrl !== '' && !local.some((i) => i.path === 'headOfficeUrl') && headOfficeCredential.value === '' && !view.value.hasHeadOfficeCredential) {
+      local.push({ path: 'headOfficeCredential', message: 'headOfficeCredential: required with a head office (shown once at enrolment)' });
+    }
     if (newManagerPin.value !== '' && !PIN_RULE.test(newManagerPin.value)) local.push({ path: 'newManagerPin', message: `newManagerPin: ${PIN_RULE_TEXT}` });
     setIssues(local);
     return local.length === 0;
@@ -79,6 +86,7 @@ export const useSettingsStore = defineStore('settings', () => {
     if (!validate()) return null;
     const values: Record<string, unknown> = changes();
     if (secret.value !== '') values.secret = secret.value;
+    if (headOfficeCredential.value !== '') values.headOfficeCredential = headOfficeCredential.value;
     if (newManagerPin.value !== '') values.newManagerPin = newManagerPin.value;
     saving.value = true;
     const r = await invoke('settings.save', { values, managerPin });
@@ -87,6 +95,7 @@ export const useSettingsStore = defineStore('settings', () => {
       view.value = r.value;
       draft.value = structuredClone(r.value.values);
       secret.value = '';
+      headOfficeCredential.value = '';
       newManagerPin.value = '';
       issues.value = {};
       saved.value = true;
@@ -130,11 +139,12 @@ export const useSettingsStore = defineStore('settings', () => {
   function discard(): void {
     if (view.value) draft.value = structuredClone(view.value.values);
     secret.value = '';
+    headOfficeCredential.value = '';
     newManagerPin.value = '';
     issues.value = {};
     saved.value = false;
     check.value = null;
   }
 
-  return { view, draft, secret, newManagerPin, issues, loadError, saving, saved, dirty, check, checking, checkError, load, changes, validate, save, runCheck, discard };
+  return { view, draft, secret, headOfficeCredential, newManagerPin, issues, loadError, saving, saved, dirty, check, checking, checkError, load, changes, validate, save, runCheck, discard };
 });

@@ -10,7 +10,7 @@ import type { SettingsView } from '../../../shared/ipc/contract';
 const { useSettingsStore } = await import('../../../renderer/stores/settings');
 
 function viewOf(values = DEFAULT_SETTINGS, hasSecret = false): SettingsView {
-  return { values: structuredClone(values), hasSecret, secretStorage: 'plain-file', managerPinIsDefault: true };
+  return { values: structuredClone(values), hasSecret, hasHeadOfficeCredential: false, secretStorage: 'plain-file', managerPinIsDefault: true };
 }
 
 beforeEach(() => {

@@ -42,7 +42,7 @@ async function flush(): Promise<void> {
 beforeEach(() => {
   document.body.innerHTML = '<div id="app"></div>';
   fakePos.calls.length = 0;
-  fakePos.answer('settings.get', () => ({ ok: true, value: { values: DEFAULT_SETTINGS, hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
+  fakePos.answer('settings.get', () => ({ ok: true, value: { values: DEFAULT_SETTINGS, hasSecret: false, hasHeadOfficeCredential: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
   fakePos.answer('shift.xReport', () => ({ ok: true, value: X }));
   // Main keeps the first count and how many there were.
   const recorded = { counts: 0, first: 0, last: -1 };

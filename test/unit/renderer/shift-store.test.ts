@@ -69,7 +69,7 @@ async function signedInWithShift(): Promise<ReturnType<typeof useShiftStore>> {
   fakePos.answer('shift.session', () => ({ ok: true, value: { cashierId: 'c1', name: '小王' } }));
   fakePos.answer('shift.current', () => ({ ok: true, value: SHIFT }));
   fakePos.answer('shift.cashiers', () => ({ ok: true, value: [{ id: 'c1', name: '小王', role: 'cashier', active: true, locked: false }] }));
-  fakePos.answer('settings.get', () => ({ ok: true, value: { values: { ...DEFAULT_SETTINGS, varianceThresholdFen: 1_000 }, hasSecret: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
+  fakePos.answer('settings.get', () => ({ ok: true, value: { values: { ...DEFAULT_SETTINGS, varianceThresholdFen: 1_000 }, hasSecret: false, hasHeadOfficeCredential: false, secretStorage: 'plain-file', managerPinIsDefault: false } }));
   fakePos.answer('shift.xReport', (p) => {
     if (p.managerPin === undefined) return { ok: true, value: blindX() };
     return p.managerPin === '0000' ? { ok: true, value: report() } : { ok: false, error: { code: 'pin_required', message: 'managerPin: wrong manager PIN' } };
