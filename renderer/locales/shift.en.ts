@@ -13,8 +13,8 @@ const en: Record<keyof typeof zh, string> = {
 
   'shiftx.badge.open': '{name} · shift #{id}',
   'shiftx.badge.notOpen': '{name} · no shift open',
-  'shiftx.badge.openNoCashier': 'Shift #{id} · nobody signed in',
-  'shiftx.badge.none': 'No shift · nobody signed in',
+  'shiftx.badge.openNoCashier': 'Shift #{id} · no cashier',
+  'shiftx.badge.none': 'No shift',
   'shiftx.badge.hint': 'Open the shift screen',
 
   'shiftx.firstRun.title': 'No cashiers yet',

@@ -219,7 +219,7 @@ describe('Settings → 总部', () => {
     await saveWithPin(page);
     await expect.poll(() => page.getByTestId('headoffice-state').textContent()).toBe('The head office refuses to sync: needs attention');
     expect(await page.getByTestId('headoffice-error').textContent()).toBe('The head office refused this till\'s credential (wrong till id or credential, or it was rotated)');
-    expect(await page.getByTestId('headoffice-warning-main').textContent()).toBe('Head office refuses sync');
+    expect(await page.getByTestId('headoffice-warning-main').textContent()).toBe('HQ refused sync');
     expect(await notCut(page, 'headoffice-warning-main')).toBe(true);
     await showStatus(page);
     await screenshot(page, 'headoffice-refused-english');

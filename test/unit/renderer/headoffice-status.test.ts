@@ -100,7 +100,7 @@ describe('status wording', () => {
     expect(errorWords(null)).toBeNull();
     language.value = 'en';
     const s = on({ state: 'retrying', behind: 12_345, farBehind: true, error: UNREACHABLE });
-    expect(topBarWarning(s, SAME_DAY)!.text).toBe('Head office 12,345 behind · last 09:10');
+    expect(topBarWarning(s, SAME_DAY)!.text).toBe('HQ 12,345 behind · last 09:10');
     expect(statusWords(s).state).toBe('Could not connect; retrying by itself');
     expect(statusWords(OFF).state).toBe('No head office');
     expect(shortTime('not a time')).toBe('not a time');
