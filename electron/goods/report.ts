@@ -12,6 +12,7 @@
 // A scope is a shift, or a day: that day's shifts and the rows of that date that had no shift —
 // the same two parts ShiftStore sums its channel totals over.
 import type Database from 'better-sqlite3';
+import { qtyText } from '../../shared/goods/units.js';
 import type { BlindGoodsFigures, GoodsCategoryFigures, GoodsFigures, GoodsItemFigures, GoodsReport } from '../../shared/ipc/goods.js';
 
 /** Items listed as top sellers. */
@@ -92,7 +93,8 @@ export function goodsFigures(db: Database.Database, scope: GoodsScope): { figure
   const order = <T extends { takingsFen: number; qty: number }>(a: T, b: T) => b.takingsFen - a.takingsFen || b.qty - a.qty;
   return {
     figures: {
-      topItems: [...items.values()].sort(order).slice(0, TOP_ITEMS),
+      // An item refunded as many as were sold sold nothing: it is no top item.
+      topItems: [...items.values()].filter((i) => i.qty !== 0 || i.weightG !== 0 || i.takingsFen !== 0).sort(order).slice(0, TOP_ITEMS),
       categories: [...cats.values()].sort(order),
       typedFen,
       refundedFen: refunded.reduce((a, l) => a + l.fen, 0),
@@ -120,19 +122,6 @@ export function blindGoods(g: GoodsFigures): BlindGoodsFigures {
 export function goodsReport(db: Database.Database, filter: GoodsScope): GoodsReport {
   const from = 'shiftId' in filter ? `shift ${filter.shiftId}` : filter.date;
   return { from, to: from, ...goodsFigures(db, filter).figures };
-}
-
-/** "1.25 kg" from grams (weighed goods), exact: never a float of the grams. */
-export function kgText(g: number): string {
-  const sign = g < 0 ? '-' : '';
-  const a = Math.abs(g);
-  return `${sign}${Math.floor(a / 1000)}.${String(a % 1000).padStart(3, '0')} kg`;
-}
-
-/** Pieces, and the weight when there is one: "3", "1.250 kg", "3 + 1.250 kg". */
-export function qtyText(x: { qty: number; weightG: number }): string {
-  if (x.weightG === 0) return String(x.qty);
-  return x.qty === 0 ? kgText(x.weightG) : `${x.qty} + ${kgText(x.weightG)}`;
 }
 
 export function goodsReportCsv(r: GoodsReport): string {

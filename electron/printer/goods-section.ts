@@ -3,7 +3,7 @@
 // quantities and words instead of amounts (the takings would reveal the drawer).
 import { formatYuan } from '../../shared/money.js';
 import type { BlindGoodsFigures, GoodsFigures } from '../../shared/ipc/goods.js';
-import { qtyText } from '../goods/report.js';
+import { qtyText } from '../../shared/goods/units.js';
 import { cells, textColumns, wrapColumns } from './layout.js';
 import type { Labels } from './doc-labels.js';
 

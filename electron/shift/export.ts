@@ -4,7 +4,7 @@
 import { formatYuan, type Fen } from '../../shared/money.js';
 import type { ShiftReport } from '../../shared/ipc/contract.js';
 import { CHANNEL_NAMES, DIFF_CAUSE_NAMES, ORDER_STATE_NAMES, docLabels, formatLocalTime, recountLine, type Locale } from '../printer/documents.js';
-import { qtyText } from '../goods/report.js';
+import { qtyText } from '../../shared/goods/units.js';
 
 export interface ExportOptions {
   locale?: Locale;

@@ -115,7 +115,8 @@ describe('goods refunds and the goods section of the reports', () => {
     // The manager's X report: takings; everything sold less everything refunded by line.
     const x = await call(app, 'shift.xReport', { managerPin: PIN });
     if (x.blind || !x.goods) throw new Error('a full X report with goods');
-    expect(x.goods.topItems.map((i) => [i.name, i.qty, i.takingsFen])).toEqual([['苹果', 2, 2598], ['可口可乐 500ml', 0, 0]]);
+    // Every cola sold was refunded: no top item.
+    expect(x.goods.topItems.map((i) => [i.name, i.qty, i.takingsFen])).toEqual([['苹果', 2, 2598]]);
     expect(x.goods.refundedFen).toBe(3648 + 350);
     expect(x.goods.typedFen).toBe(2000);
     // Goods takings + typed amounts − what was refunded by amount only (500 of the typed sale) = the channels' net.
