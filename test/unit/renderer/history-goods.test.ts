@@ -5,7 +5,7 @@
 // (cumulative floor), and says plainly: nothing chosen, a PIN that cannot be one, a wrong PIN, and
 // main's refusal (more than is left).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApp, h, nextTick } from 'vue';
+import { createApp, nextTick } from 'vue';
 import './fake-pos';
 import type { SaleLinesView } from '../../../shared/ipc/goods';
 import type { IpcError } from '../../../shared/ipc/errors';
@@ -42,7 +42,7 @@ beforeEach(() => {
 
 describe('HistoryLines', () => {
   it('lists every line and the rows down to what was charged', async () => {
-    const app = createApp({ render: () => h(HistoryLines, { sale: SALE }) });
+    const app = createApp(HistoryLines, { sale: SALE });
     app.mount('#app');
     await flush();
     expect(document.querySelectorAll('[data-testid="sale-lines"] tbody tr')).toHaveLength(3);
@@ -60,7 +60,7 @@ describe('HistoryLines', () => {
 
   it('a typed sale whose lines do not add up to the amount shows the difference as 调整', async () => {
     const typed: SaleLinesView = { outTradeNo: 'T01_y', goods: false, orderDiscountFen: 0, roundingFen: 0, chargedFen: 2500, lines: [{ lineNo: 1, name: 'tea', barcode: null, qty: 2, unitFen: 1500, discountFen: 0, amountFen: 3000, weightG: null, category: null, refundedQty: 0 }] };
-    const app = createApp({ render: () => h(HistoryLines, { sale: typed }) });
+    const app = createApp(HistoryLines, { sale: typed });
     app.mount('#app');
     await flush();
     expect(q('sale-sums')!.textContent).toContain('调整-5.00');
@@ -71,7 +71,7 @@ describe('HistoryLines', () => {
 describe('按商品退货', () => {
   function mount(run: (lines: { lineNo: number; qty: number }[], reason: string, pin: string) => Promise<IpcError | null>) {
     const closed: number[] = [];
-    const app = createApp({ render: () => h(LineRefund, { sale: SALE, run, onClose: () => closed.push(1) }) });
+    const app = createApp(LineRefund, { sale: SALE, run, onClose: () => closed.push(1) });
     app.mount('#app');
     return { app, closed };
   }
