@@ -33,6 +33,7 @@ async function flush(): Promise<void> {
     await nextTick();
   }
 }
+const props = (sale: SaleLinesView): Record<string, unknown> => Object.fromEntries([['sale', sale]]);
 const q = (id: string) => document.querySelector(`[data-testid="${id}"]`);
 const key = (el: Element, k: string) => el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
 
@@ -42,7 +43,7 @@ beforeEach(() => {
 
 describe('HistoryLines', () => {
   it('lists every line and the rows down to what was charged', async () => {
-    const app = createApp(HistoryLines, { sale: SALE });
+    const app = createApp(HistoryLines, props(SALE));
     app.mount('#app');
     await flush();
     expect(document.querySelectorAll('[data-testid="sale-lines"] tbody tr')).toHaveLength(3);
@@ -60,7 +61,7 @@ describe('HistoryLines', () => {
 
   it('a typed sale whose lines do not add up to the amount shows the difference as 调整', async () => {
     const typed: SaleLinesView = { outTradeNo: 'T01_y', goods: false, orderDiscountFen: 0, roundingFen: 0, chargedFen: 2500, lines: [{ lineNo: 1, name: 'tea', barcode: null, qty: 2, unitFen: 1500, discountFen: 0, amountFen: 3000, weightG: null, category: null, refundedQty: 0 }] };
-    const app = createApp(HistoryLines, { sale: typed });
+    const app = createApp(HistoryLines, props(typed));
     app.mount('#app');
     await flush();
     expect(q('sale-sums')!.textContent).toContain('调整-5.00');
@@ -71,7 +72,8 @@ describe('HistoryLines', () => {
 describe('按商品退货', () => {
   function mount(run: (lines: { lineNo: number; qty: number }[], reason: string, pin: string) => Promise<IpcError | null>) {
     const closed: number[] = [];
-    const app = createApp(LineRefund, { sale: SALE, run, onClose: () => closed.push(1) });
+    const dialogProps: Record<string, unknown> = { sale: SALE, run, onClose: () => closed.push(1) };
+    const app = createApp(LineRefund, dialogProps);
     app.mount('#app');
     return { app, closed };
   }
