@@ -135,4 +135,5 @@ export default {
   'rules.errOverlap': 'the number overlaps the PLU',
   'rules.errPluMax': 'the PLU has at most 8 digits',
   'rules.errValueMax': 'the number has at most 9 digits',
+  'refund.cashNote': 'Cash order: pay the refund out of the drawer',
 } as const;

@@ -135,4 +135,5 @@ export default {
   'rules.errOverlap': '数值和 PLU 的位置重叠了',
   'rules.errPluMax': 'PLU 最多 8 位',
   'rules.errValueMax': '数值最多 9 位',
+  'refund.cashNote': '现金订单：退款从钱箱取现金交给顾客',
 } as const;

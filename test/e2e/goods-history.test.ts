@@ -7,7 +7,11 @@
 // errors, an example label and a label tried against the layout. Screenshots taken and looked at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launchBrowser, openTill, screenshot } from './browser.js';
+import { decodeToPrinted } from '../../electron/printer/decode.js';
 import { DEFAULT_PIN, openCheckout, startPayTill, wedgeScan, wxCode } from './till.js';
 import { dispatch } from '../../electron/ipc/dispatch.js';
 import type { InvokeChannel, InvokePayload, InvokeResults } from '../../shared/ipc/contract.js';
@@ -15,6 +19,7 @@ import { DEFAULT_SCALE_FORMAT, makeScaleBarcode } from '../../shared/goods/barco
 
 let browser: Browser;
 let till: Awaited<ReturnType<typeof startPayTill>>;
+const printerFile = join(mkdtempSync(join(tmpdir(), 'pos-e2e-goods-printer-')), 'printer.bin');
 const ctx = { shell: 'browser-host' as const, caller: 'e2e' };
 async function call<C extends InvokeChannel>(channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
   const r = await dispatch(till.app.handlers, channel, payload, ctx);
@@ -34,7 +39,7 @@ const CSV = ['货号,名称,售价,条码,分类,库存', 'A1,可口可乐 500ml
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  till = await startPayTill('goods-history');
+  till = await startPayTill('goods-history', { printer: `file:${printerFile}` });
   const p = await call('goods.importPreview', { fileName: 'c.csv', format: 'csv', dataBase64: Buffer.from(CSV).toString('base64'), managerPin: DEFAULT_PIN });
   await call('goods.importCommit', { token: p.token!, managerPin: DEFAULT_PIN });
   await call('goods.saveConfig', { values: { rounding: 'jiao' }, managerPin: DEFAULT_PIN });
@@ -145,7 +150,39 @@ describe('goods in history, refunds by line and the reports', () => {
     expect(await text(shift, 'report-goods')).toContain(`已退商品（已扣除） -¥${(sold.lines[1]!.amountFen / 100).toFixed(2)}`);
     await shift.getByTestId('report-goods').scrollIntoViewIfNeeded();
     await screenshot(shift, 'goods-x-report');
+    // Printed and exported with the same goods section.
+    await shift.getByTestId('report-print').click();
+    await expect.poll(() => text(shift, 'report-printed')).toContain('已发送到打印机');
+    const printed = decodeToPrinted(readFileSync(printerFile)).text.split('X 报表（当班）').at(-1)!;
+    expect(printed).toMatch(new RegExp(`分类:\\n +饮料 +2 +${(drinks / 100).toFixed(2)}\\n`));
+    expect(printed).toMatch(/已退商品（已扣除） +-12\.\d\d/);
+    await shift.getByTestId('report-csv').click();
+    await shift.getByTestId('report-exported').waitFor();
+    const csv = readFileSync(await text(shift, 'report-export-path'), 'utf8');
+    expect(csv).toContain(`饮料,,2,0,${(drinks / 100).toFixed(2)}`);
     await shift.close();
+  });
+
+  it('a goods sale paid in cash is refunded by line from History too: the cash note, the stock back', async () => {
+    const water = (await call('goods.search', { text: 'A3' }))[0]!;
+    const line = { name: water.name, barcode: water.barcodes[0]!, qty: 2, unitFen: 200, productId: water.id, category: water.category, discountFen: 0, amountFen: 400 };
+    const sale = await call('checkout.cash', { amountFen: 400, tenderedFen: 500, lines: [line], adjust: { orderDiscountFen: 0, roundingFen: 0 } });
+    const before = await stock('A3');
+    const page = await openTill(browser, till, '#/history');
+    await page.locator(`tr[data-out-trade-no="${sale.outTradeNo}"]`).click();
+    await page.getByTestId('refund-lines').click();
+    await page.getByTestId('line-refund-dialog').waitFor();
+    expect(await text(page, 'line-refund-cash-note')).toContain('从钱箱取现金');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(DEFAULT_PIN);
+    await screenshot(page, 'goods-line-refund-cash');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('line-refund-dialog').waitFor({ state: 'detached' });
+    await expect.poll(() => text(page, 'sale-line-1')).toContain('已退 1');
+    expect(await stock('A3')).toBe(before + 1);
+    expect((await call('orders.get', { outTradeNo: sale.outTradeNo })).refunds).toMatchObject([{ amountFen: 200, state: 'succeeded' }]);
+    await page.close();
   });
 
   it('the goods rules: discount limit and scale layout, checked with clear errors, saved with the PIN', async () => {
