@@ -28,31 +28,37 @@ function scopeParts(scope: GoodsScope, alias: string): { sql: string; arg: strin
   ];
 }
 
-interface LineRow {
+/** Lines summed by what they were sold as (the database sums: a big shift reads one row per item). */
+interface SumRow {
   name: string;
   code: string | null;
   category: string;
+  /** Pieces of lines not weighed. */
   qty: number;
-  weightG: number | null;
+  /** Grams of weighed lines (a weighed line is one label: it counts in grams, not pieces). */
+  weightG: number;
   fen: number;
+  lines: number;
 }
 
 const CATEGORY = `COALESCE(NULLIF(l.category, ''), p.category, '')`;
+const GROUP = `GROUP BY l.name, p.code, ${CATEGORY}`;
 
 /** The figures, and whether the scope had any goods line at all (sold or refunded). */
 export function goodsFigures(db: Database.Database, scope: GoodsScope): { figures: GoodsFigures; any: boolean } {
-  const sold: LineRow[] = [];
-  const refunded: LineRow[] = [];
+  const sold: SumRow[] = [];
+  const refunded: SumRow[] = [];
   let typedFen = 0;
   for (const part of scopeParts(scope, 'a')) {
     sold.push(
       ...(db
         .prepare(
-          `SELECT l.name, p.code, ${CATEGORY} AS category, l.qty, l.weight_g AS weightG, COALESCE(l.amount_fen, l.qty * l.unit_fen) AS fen
+          `SELECT l.name, p.code, ${CATEGORY} AS category, SUM(CASE WHEN l.weight_g IS NULL THEN l.qty ELSE 0 END) AS qty,
+             SUM(COALESCE(l.weight_g, 0)) AS weightG, SUM(COALESCE(l.amount_fen, l.qty * l.unit_fen)) AS fen, COUNT(*) AS lines
            FROM attempts a JOIN sale_lines l ON l.sale_id = a.sale_id LEFT JOIN products p ON p.id = l.product_id
-           WHERE ${part.sql} AND a.state = 'paid'`,
+           WHERE ${part.sql} AND a.state = 'paid' ${GROUP}`,
         )
-        .all(part.arg) as LineRow[]),
+        .all(part.arg) as SumRow[]),
     );
     typedFen += (
       db
@@ -64,25 +70,24 @@ export function goodsFigures(db: Database.Database, scope: GoodsScope): { figure
     refunded.push(
       ...(db
         .prepare(
-          `SELECT l.name, p.code, ${CATEGORY} AS category, rl.qty,
-             CASE WHEN l.weight_g IS NULL THEN NULL ELSE (l.weight_g * rl.qty) / l.qty END AS weightG, rl.amount_fen AS fen
+          `SELECT l.name, p.code, ${CATEGORY} AS category, SUM(CASE WHEN l.weight_g IS NULL THEN rl.qty ELSE 0 END) AS qty,
+             SUM(CASE WHEN l.weight_g IS NULL THEN 0 ELSE (l.weight_g * rl.qty) / l.qty END) AS weightG, SUM(rl.amount_fen) AS fen, COUNT(*) AS lines
            FROM refunds r JOIN refund_lines rl ON rl.refund_id = r.id JOIN attempts a ON a.id = r.attempt_id
              JOIN sale_lines l ON l.sale_id = a.sale_id AND l.line_no = rl.line_no LEFT JOIN products p ON p.id = l.product_id
-           WHERE ${part.sql} AND r.state = 'succeeded'`,
+           WHERE ${part.sql} AND r.state = 'succeeded' ${GROUP}`,
         )
-        .all(part.arg) as LineRow[]),
+        .all(part.arg) as SumRow[]),
     );
   }
   const items = new Map<string, GoodsItemFigures>();
   const cats = new Map<string, GoodsCategoryFigures>();
-  const add = (l: LineRow, sign: 1 | -1) => {
+  const add = (l: SumRow, sign: 1 | -1) => {
     const key = `${l.code ?? ''}\u0001${l.name}`;
     const it = items.get(key) ?? { name: l.name, code: l.code, qty: 0, weightG: 0, takingsFen: 0 };
     const c = cats.get(l.category) ?? { category: l.category, qty: 0, weightG: 0, takingsFen: 0 };
     for (const x of [it, c]) {
-      // A weighed line is one label: it counts in grams, not pieces.
-      if (l.weightG === null) x.qty += sign * l.qty;
-      else x.weightG += sign * l.weightG;
+      x.qty += sign * l.qty;
+      x.weightG += sign * l.weightG;
       x.takingsFen += sign * l.fen;
     }
     items.set(key, it);

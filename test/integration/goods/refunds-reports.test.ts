@@ -5,6 +5,8 @@
 // - a refund by line, then the history view of the lines (refunded quantity);
 // - the X report (blind: quantities only; manager: takings), the Z report, the 日结 and the shift
 //   CSV carry the goods section, and its takings add up with the channels' net;
+// - weighed goods count in grams; a line refunded in a later shift is taken off that shift's goods
+//   (as the channel refunds are), the closed shift's Z stays as closed, the 日结 nets both;
 // - a shop that sells no goods gets no goods section.
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import type { InvokeChannel, InvokePayload, InvokeResults } from '../../../share
 import type { IpcError } from '../../../shared/ipc/errors.js';
 import { computeSale } from '../../../shared/goods/sale.js';
 import type { GoodsFigures } from '../../../shared/ipc/goods.js';
+import { DEFAULT_SCALE_FORMAT, makeScaleBarcode } from '../../../shared/goods/barcode.js';
 
 const ctx = { shell: 'browser-host' as const, caller: 'test' };
 const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 2_000, reconcileIntervalMs: 200, tickMs: 0 };
@@ -43,7 +46,7 @@ async function fail<C extends InvokeChannel>(app: RunningApp, channel: C, payloa
   return r.error;
 }
 
-const CSV = ['货号,名称,售价,条码,分类,库存', 'A1,可口可乐 500ml,3.50,6901234567892,饮料,100', 'A2,苹果,12.99,4006381333931,水果,20'].join('\n');
+const CSV = ['货号,名称,售价,条码,分类,库存,称重,PLU', 'A1,可口可乐 500ml,3.50,6901234567892,饮料,100,否,', 'A2,苹果,12.99,4006381333931,水果,20,否,', 'W1,散装大米,6.00,,粮油,50000,是,123'].join('\n');
 
 async function openShop(app: RunningApp) {
   const p = await call(app, 'goods.importPreview', { fileName: 'c.csv', format: 'csv', dataBase64: Buffer.from(CSV).toString('base64'), managerPin: PIN });
@@ -134,6 +137,41 @@ describe('goods refunds and the goods section of the reports', () => {
     expect(csv).toMatch(/苹果,A2,2,0,25\.98/);
     expect(csv).toMatch(/水果,,2,0,25\.98/);
     expect(app.runtime.journal.checkInvariants()).toEqual([]);
+  });
+
+  it('a weighed line counts in grams; a line refunded in a later shift is taken off that shift, and the day nets both', async () => {
+    const app = await start();
+    await openShop(app);
+    const label = makeScaleBarcode(DEFAULT_SCALE_FORMAT, '00123', 307);
+    const rice = await call(app, 'goods.scan', { code: label });
+    if (rice.kind !== 'weighed') throw new Error('a scale label');
+    const riceLine = { name: rice.product.name, barcode: label, qty: 1, unitFen: rice.priceFen, productId: rice.product.id, category: '粮油', weightG: rice.weightG!, discountFen: 0, amountFen: rice.priceFen };
+    const cola = await goodsSale(app, [['A1', 2]]);
+    const paid = await call(app, 'checkout.scan', { amountFen: cola.amountFen + rice.priceFen, lines: [...cola.lines, riceLine], adjust: cola.adjust, authCode: '134567890123456700' });
+    const x1 = await call(app, 'shift.xReport', { managerPin: PIN });
+    expect(x1.goods?.categories.find((c) => c.category === '粮油')).toEqual({ category: '粮油', qty: 0, weightG: 512, takingsFen: 307 });
+    await call(app, 'shift.count', { countedFen: 10_000 });
+    const z1 = await call(app, 'shift.close', { countedFen: 10_000 });
+    expect(z1.goods?.refundedFen).toBe(0);
+
+    // Next shift: the rice comes back.
+    await call(app, 'shift.signIn', { cashierId: 'c1', pin: '1357' });
+    const s2 = await call(app, 'shift.open', { floatFen: 10_000 });
+    await call(app, 'orders.refundLines', { outTradeNo: paid.outTradeNo, lines: [{ lineNo: 2, qty: 1 }], managerPin: PIN });
+    expect(await stock(app, 'W1')).toBe(50_000);
+    const x2 = await call(app, 'shift.xReport', { managerPin: PIN });
+    if (x2.blind || !x2.goods) throw new Error('shift 2 has the refunded line');
+    expect(x2.goods.categories).toEqual([{ category: '粮油', qty: 0, weightG: -512, takingsFen: -307 }]);
+    expect(x2.goods.refundedFen).toBe(307);
+    expect(catTakings(x2.goods) + x2.goods.typedFen).toBe(x2.totalNetFen);
+    // The closed shift's Z is as it was closed; the day nets the sale and the refund.
+    expect((await call(app, 'shift.report', { shiftId: z1.shiftIds[0]! })).goods).toEqual(z1.goods);
+    const day = await call(app, 'shift.dayReport', { date: paid.createdAt.slice(0, 10), managerPin: PIN });
+    if (day.blind || !day.goods) throw new Error('a full day report with goods');
+    expect(day.goods.categories.map((c) => [c.category, c.qty, c.weightG, c.takingsFen])).toEqual([['饮料', 2, 0, 700], ['粮油', 0, 0, 0]]);
+    expect(day.goods.topItems.map((i) => i.name)).toEqual(['可口可乐 500ml']);
+    expect(catTakings(day.goods) + day.goods.typedFen).toBe(day.totalNetFen);
+    expect(s2.shiftId).not.toBe(z1.shiftIds[0]);
   });
 
   it('a shop that sells no goods gets no goods section', async () => {
