@@ -6,9 +6,11 @@
 import { z } from 'zod';
 import { PIN_RULE, PIN_RULE_TEXT } from '../pin.js';
 import { ATTEMPT_STATES, QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
+// The goods section of the shift reports (issue 11).
+import type { BlindGoodsFigures, GoodsFigures } from './goods.js';
 import type { Fen } from '../money.js';
 import type { Settings } from '../settings.js';
-import { goodsInvokeSchemas, goodsLineFields, saleAdjust, type BlindGoodsFigures, type GoodsFigures, type GoodsInvokeResults } from './goods.js';
+import { goodsInvokeSchemas, goodsLineFields, saleAdjust, type GoodsInvokeResults } from './goods.js';
 
 // ---------- building blocks ----------
 const fen = z.number().int('must be a whole number of fen').safe();
