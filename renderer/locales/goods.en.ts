@@ -136,4 +136,5 @@ export default {
   'rules.errPluMax': 'the PLU has at most 8 digits',
   'rules.errValueMax': 'the number has at most 9 digits',
   'refund.cashNote': 'Cash order: pay the refund out of the drawer',
+  'history.refundAll': 'Refund in full',
 } as const;

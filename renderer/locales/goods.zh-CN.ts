@@ -136,4 +136,5 @@ export default {
   'rules.errPluMax': 'PLU 最多 8 位',
   'rules.errValueMax': '数值最多 9 位',
   'refund.cashNote': '现金订单：退款从钱箱取现金交给顾客',
+  'history.refundAll': '全额退款',
 } as const;
