@@ -174,6 +174,20 @@ describe('goods refunds and the goods section of the reports', () => {
     expect(s2.shiftId).not.toBe(z1.shiftIds[0]);
   });
 
+  it('a goods sale that had an amount refund before the rule is refunded in full by amount; its stock is not returned', async () => {
+    const app = await start();
+    await openShop(app);
+    const paid = await call(app, 'checkout.scan', { ...(await goodsSale(app, [['A1', 2]])), authCode: '134567890123456700' });
+    // As a till before this rule did: an amount refund straight through the engine, no lines.
+    await app.runtime.engine().refund({ outTradeNo: paid.outTradeNo, amountFen: 100 });
+    expect(await stock(app, 'A1')).toBe(98);
+    const rest = await call(app, 'orders.refund', { outTradeNo: paid.outTradeNo, managerPin: PIN });
+    expect(rest).toMatchObject({ refundedFen: 700, refundableFen: 0 });
+    // The lines no longer add up to what was left: no line was given back, the stock stays.
+    expect(await stock(app, 'A1')).toBe(98);
+    expect((await call(app, 'goods.saleLines', { outTradeNo: paid.outTradeNo })).lines[0]!.refundedQty).toBe(0);
+  });
+
   it('a shop that sells no goods gets no goods section', async () => {
     const app = await start();
     await call(app, 'shift.addCashier', { id: 'c1', name: '小王', pin: '1357', managerPin: PIN });
