@@ -20,11 +20,18 @@ export const TOP_ITEMS = 10;
 
 export type GoodsScope = { shiftId: number } | { date: string };
 
-function scopeParts(scope: GoodsScope, alias: string): { sql: string; arg: string | number }[] {
-  if ('shiftId' in scope) return [{ sql: `${alias}.shift_id = ?`, arg: scope.shiftId }];
+/**
+ * The rows of a scope, as FROM … WHERE parts with `a` the attempts (or `r` the refunds). The day's
+ * shifts are joined, not an IN (…): with the statistics PRAGMA optimize leaves, SQLite otherwise
+ * picked a scan of every sale line of a million-order file (270 ms for one past day). CROSS JOIN
+ * keeps the order: shifts → their attempts → those sales' lines.
+ */
+function scopeParts(scope: GoodsScope, alias: 'a' | 'r'): { from: string; where: string; arg: string | number }[] {
+  const table = alias === 'a' ? 'attempts a' : 'refunds r';
+  if ('shiftId' in scope) return [{ from: table, where: `${alias}.shift_id = ?`, arg: scope.shiftId }];
   return [
-    { sql: `${alias}.shift_id IN (SELECT id FROM shifts WHERE business_date = ?)`, arg: scope.date },
-    { sql: `${alias}.shift_id IS NULL AND ${alias}.business_date = ?`, arg: scope.date },
+    { from: `shifts s CROSS JOIN ${table} ON ${alias}.shift_id = s.id`, where: 's.business_date = ?', arg: scope.date },
+    { from: table, where: `${alias}.shift_id IS NULL AND ${alias}.business_date = ?`, arg: scope.date },
   ];
 }
 
@@ -50,21 +57,21 @@ export function goodsFigures(db: Database.Database, scope: GoodsScope): { figure
   const refunded: SumRow[] = [];
   let typedFen = 0;
   for (const part of scopeParts(scope, 'a')) {
-    sold.push(
-      ...(db
-        .prepare(
-          `SELECT l.name, p.code, ${CATEGORY} AS category, SUM(CASE WHEN l.weight_g IS NULL THEN l.qty ELSE 0 END) AS qty,
-             SUM(COALESCE(l.weight_g, 0)) AS weightG, SUM(COALESCE(l.amount_fen, l.qty * l.unit_fen)) AS fen, COUNT(*) AS lines
-           FROM attempts a JOIN sale_lines l ON l.sale_id = a.sale_id LEFT JOIN products p ON p.id = l.product_id
-           WHERE ${part.sql} AND a.state = 'paid' ${GROUP}`,
-        )
-        .all(part.arg) as SumRow[]),
-    );
-    typedFen += (
-      db
-        .prepare(`SELECT COALESCE(SUM(a.amount_fen), 0) AS fen FROM attempts a WHERE ${part.sql} AND a.state = 'paid' AND NOT EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = a.sale_id)`)
-        .get(part.arg) as { fen: number }
-    ).fen;
+    // One pass over the scope's paid sales: their lines summed per item, and the sales without a
+    // line (typed amounts) as the one group whose line is NULL (LEFT JOIN: the attempts stay outer).
+    const rows = db
+      .prepare(
+        `SELECT l.name, p.code, ${CATEGORY} AS category, SUM(CASE WHEN l.weight_g IS NULL THEN l.qty ELSE 0 END) AS qty,
+           SUM(COALESCE(l.weight_g, 0)) AS weightG, SUM(CASE WHEN l.sale_id IS NULL THEN a.amount_fen ELSE COALESCE(l.amount_fen, l.qty * l.unit_fen) END) AS fen,
+           COUNT(l.sale_id) AS lines
+         FROM ${part.from} LEFT JOIN sale_lines l ON l.sale_id = a.sale_id LEFT JOIN products p ON p.id = l.product_id
+         WHERE ${part.where} AND a.state = 'paid' ${GROUP}`,
+      )
+      .all(part.arg) as SumRow[];
+    for (const r of rows) {
+      if (r.lines === 0) typedFen += r.fen;
+      else sold.push(r);
+    }
   }
   for (const part of scopeParts(scope, 'r')) {
     refunded.push(
@@ -72,9 +79,9 @@ export function goodsFigures(db: Database.Database, scope: GoodsScope): { figure
         .prepare(
           `SELECT l.name, p.code, ${CATEGORY} AS category, SUM(CASE WHEN l.weight_g IS NULL THEN rl.qty ELSE 0 END) AS qty,
              SUM(CASE WHEN l.weight_g IS NULL THEN 0 ELSE (l.weight_g * rl.qty) / l.qty END) AS weightG, SUM(rl.amount_fen) AS fen, COUNT(*) AS lines
-           FROM refunds r JOIN refund_lines rl ON rl.refund_id = r.id JOIN attempts a ON a.id = r.attempt_id
-             JOIN sale_lines l ON l.sale_id = a.sale_id AND l.line_no = rl.line_no LEFT JOIN products p ON p.id = l.product_id
-           WHERE ${part.sql} AND r.state = 'succeeded' ${GROUP}`,
+           FROM ${part.from} CROSS JOIN refund_lines rl ON rl.refund_id = r.id CROSS JOIN attempts a ON a.id = r.attempt_id
+             CROSS JOIN sale_lines l ON l.sale_id = a.sale_id AND l.line_no = rl.line_no LEFT JOIN products p ON p.id = l.product_id
+           WHERE ${part.where} AND r.state = 'succeeded' ${GROUP}`,
         )
         .all(part.arg) as SumRow[]),
     );
