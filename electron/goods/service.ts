@@ -178,15 +178,42 @@ export class GoodsService {
     if (!a) throw new PosError('not_found', `outTradeNo: no order ${outTradeNo}`);
     const sale = this.journal.repos.sales.row(a.saleId)!;
     const done = this.journal.repos.lineRefunds.refundedQty(a.saleId);
+    const stored = this.journal.repos.sales.lines(a.saleId);
     return {
       outTradeNo,
+      goods: stored.some((l) => l.amountFen !== undefined),
       orderDiscountFen: sale.orderDiscountFen,
       roundingFen: sale.roundingFen,
-      lines: this.journal.repos.sales.lines(a.saleId).map((l) => ({
+      chargedFen: a.amountFen,
+      lines: stored.map((l) => ({
         lineNo: l.lineNo, name: l.name, barcode: l.barcode ?? null, qty: l.qty, unitFen: l.unitFen, discountFen: l.discountFen ?? 0,
         amountFen: l.amountFen ?? l.qty * l.unitFen, weightG: l.weightG ?? null, category: l.category ?? null, refundedQty: done.get(l.lineNo) ?? 0,
       })),
     };
+  }
+
+  /**
+   * What an AMOUNT refund (orders.refund) of this order does to the goods, decided here so that
+   * stock and the goods report always agree with the money:
+   * - not a goods sale (typed amount): nothing; the amount is refunded as before (null);
+   * - a goods sale refunded in full (no amount, or all that is still refundable): it is a refund
+   *   of every piece not yet refunded, so every line's stock goes back and the report takes the
+   *   lines off (the lines to send with the refund);
+   * - a goods sale refunded in part by amount: refused, naming refund by line (退货), because
+   *   nothing would say which goods came back — stock and the goods report would go wrong.
+   * A sale that had an amount refund before this rule (its lines no longer add up to what is left)
+   * is refunded in full by amount, and its stock is not returned (null).
+   */
+  amountRefundLines(outTradeNo: string, amountFen: number | undefined, refundableFen: number): { lineNo: number; qty: number }[] | null {
+    const view = this.saleLines(outTradeNo);
+    if (!view.goods) return null;
+    if (amountFen !== undefined && amountFen !== refundableFen) {
+      const message = 'amountFen: this sale was rung up by item: refund the returned items by line (按商品退货) so their stock goes back, or refund it in full';
+      throw new PosError('conflict', message, { issues: [{ path: 'amountFen', message }] });
+    }
+    const left = view.lines.filter((l) => l.qty > l.refundedQty).map((l) => ({ lineNo: l.lineNo, qty: l.qty - l.refundedQty }));
+    if (left.length === 0 || this.quoteRefund(outTradeNo, left) !== refundableFen) return null;
+    return left;
   }
 
   /** What refunding these lines comes to (the engine's refund is then for exactly that). */

@@ -4,6 +4,7 @@
 import { formatYuan, type Fen } from '../../shared/money.js';
 import type { ShiftReport } from '../../shared/ipc/contract.js';
 import { CHANNEL_NAMES, DIFF_CAUSE_NAMES, ORDER_STATE_NAMES, docLabels, formatLocalTime, recountLine, type Locale } from '../printer/documents.js';
+import { qtyText } from '../../shared/goods/units.js';
 
 export interface ExportOptions {
   locale?: Locale;
@@ -20,13 +21,13 @@ const EXTRA = {
     channel: '渠道', salesCount: '销售笔数', salesYuan: '销售金额', refundsCount: '退款笔数', refundsYuan: '退款金额',
     reversalsCount: '撤销笔数', reversalsYuan: '撤销金额', netYuan: '净额', item: '项目', yuan: '金额(元)', report: '报表',
     outTradeNo: '商户单号', state: '状态', cause: '原因', total: '合计', tradeNo: '交易单号', createdAt: '创建时间',
-    chart: '各渠道净额', shop: '门店', yes: '一致', no: '有差异',
+    chart: '各渠道净额', shop: '门店', yes: '一致', no: '有差异', code: '货号', qty: '数量', weightG: '重量(克)', takingsYuan: '销售额(元)',
   },
   en: {
     channel: 'Channel', salesCount: 'Sales count', salesYuan: 'Sales (yuan)', refundsCount: 'Refunds count', refundsYuan: 'Refunds (yuan)',
     reversalsCount: 'Reversals count', reversalsYuan: 'Reversals (yuan)', netYuan: 'Net (yuan)', item: 'Item', yuan: 'Amount (yuan)', report: 'Report',
     outTradeNo: 'Order no', state: 'State', cause: 'Cause', total: 'Total', tradeNo: 'Trade no', createdAt: 'Created',
-    chart: 'Net by channel', shop: 'Shop', yes: 'matches', no: 'differs',
+    chart: 'Net by channel', shop: 'Shop', yes: 'matches', no: 'differs', code: 'Code', qty: 'Qty', weightG: 'Weight (g)', takingsYuan: 'Takings (yuan)',
   },
 } as const;
 
@@ -85,6 +86,17 @@ export function reportToCsv(report: ShiftReport, opts: ExportOptions & { bom?: b
   const sum = (f: (c: ShiftReport['channels'][number]) => Fen | null) => sumShown(report.channels.map(f));
   rows.push([t(X.total), n(count((c) => c.salesCount)), y(sum((c) => c.salesFen)), n(count((c) => c.refundsCount)), y(sum((c) => c.refundsFen)), n(count((c) => c.reversalsCount)), y(sum((c) => c.reversalsFen)), y(report.totalNetFen)]);
   rows.push([]);
+  // Goods (issue 11): top items, then by category; quantity in pieces, weight in grams.
+  const g = report.goods;
+  if (g) {
+    rows.push([t(L.goods)], [X.item, X.code, X.qty, X.weightG, X.takingsYuan].map(t));
+    rows.push([t(L.topItems)]);
+    for (const i of g.topItems) rows.push([t(i.name), t(i.code), n(i.qty), n(i.weightG), y(i.takingsFen)]);
+    rows.push([t(L.byCategory)]);
+    for (const c of g.categories) rows.push([t(c.category || L.uncategorised), t(''), n(c.qty), n(c.weightG), y(c.takingsFen)]);
+    rows.push([t(L.refundedLines), t(''), t(''), t(''), y(g.refundedFen === null ? null : -g.refundedFen)], [t(L.typed), t(''), t(''), t(''), y(g.typedFen)]);
+    rows.push([]);
+  }
   const c = report.cash;
   rows.push([t(L.cash), t(X.yuan)]);
   rows.push([t(L.float), y(c.floatFen)], [t(L.cashSales), y(c.salesFen)], [t(L.cashRefunds), y(c.refundsFen)], [t(L.cashIn), y(c.inFen)], [t(L.cashOut), y(c.outFen)], [t(L.expected), y(c.expectedFen)]);
@@ -141,6 +153,20 @@ function channelChart(report: ShiftReport, locale: Locale): string {
     })
     .join('');
   return `<svg class="chart" role="img" aria-label="${esc(EXTRA[locale].chart)}" width="${labelW + barW + valueW}" height="${height}" viewBox="0 0 ${labelW + barW + valueW} ${height}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
+}
+
+/** The goods section of the page: top items and categories with quantity and takings; '' without goods. */
+function goodsHtml(report: ShiftReport, L: ReturnType<typeof docLabels>, X: (typeof EXTRA)[Locale]): string {
+  const g = report.goods;
+  if (!g) return '';
+  const money = (f: Fen | null) => (f === null ? `<td class="num hidden">${esc(L.hidden)}</td>` : `<td class="num">${esc(formatYuan(f))}</td>`);
+  const head = (first: string) => `<thead><tr><th>${esc(first)}</th><th class="num">${esc(X.qty)}</th><th class="num">${esc(X.takingsYuan)}</th></tr></thead>`;
+  const row = (name: string, x: { qty: number; weightG: number; takingsFen: Fen | null }) => `<tr><td>${esc(name)}</td><td class="num">${esc(qtyText(x))}</td>${money(x.takingsFen)}</tr>`;
+  const foot = g.refundedFen === null ? '' : `<p>${esc(L.refundedLines)}: ${esc(formatYuan(-g.refundedFen))} &nbsp; ${esc(L.typed)}: ${esc(formatYuan(g.typedFen ?? 0))}</p>`;
+  return `<h2>${esc(L.goods)}</h2>
+<table class="goods-top">${head(L.topItems)}<tbody>${g.topItems.map((i) => row(i.code ? `${i.name} (${i.code})` : i.name, i)).join('')}</tbody></table>
+<table class="goods-categories" style="margin-top:3mm">${head(L.byCategory)}<tbody>${g.categories.map((c) => row(c.category || L.uncategorised, c)).join('')}</tbody></table>
+${foot}`;
 }
 
 /**
@@ -221,6 +247,7 @@ ${channelChart(report, locale)}
 <tfoot><tr>${td(X.total)}${num(num2((x) => x.salesCount))}${yuan(sum((x) => x.salesFen))}${num(num2((x) => x.refundsCount))}${yuan(sum((x) => x.refundsFen))}${num(num2((x) => x.reversalsCount))}${yuan(sum((x) => x.reversalsFen))}${yuan(report.totalNetFen)}</tr></tfoot>
 </table>
 
+${goodsHtml(report, L, X)}
 <h2>${esc(L.cash)}</h2>
 <table class="cash facts">
 <tr>${td(L.float)}${yuan(c.floatFen)}</tr>

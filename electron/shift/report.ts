@@ -4,6 +4,7 @@ import { sumFen, type Fen } from '../../shared/money.js';
 import type { BlindShiftReport, ChannelTotals, FullShiftReport, ReconcileDiff, ShiftReport } from '../../shared/ipc/contract.js';
 import { shiftReportSchema } from '../printer/documents.js';
 import type { Scope, ShiftRow, ShiftStore } from './store.js';
+import { blindGoods, goodsSection } from '../goods/report.js';
 
 export class ReportInvariantError extends Error {
   override name = 'ReportInvariantError';
@@ -60,6 +61,9 @@ export function buildReport(store: ShiftStore, b: BuildInput): FullShiftReport {
       ? { matches: b.reconciliation.diffs.length === 0, diffs: b.reconciliation.diffs, checked: b.reconciliation.checked, ...(b.reconciliation.confirmed !== undefined ? { confirmed: b.reconciliation.confirmed } : {}) }
       : null,
   };
+  // Goods sold in the scope (issue 11); a shop that sells no goods gets no section.
+  const goods = goodsSection(store.db, b.scope.kind === 'shift' ? { shiftId: b.scope.shiftId } : { date: b.scope.date });
+  if (goods) report.goods = goods;
   assertReport(report);
   return report;
 }
@@ -86,6 +90,7 @@ export function blindReport(full: FullShiftReport): BlindShiftReport {
     cash: { floatFen: null, salesFen: null, refundsFen: null, inFen: null, outFen: null, expectedFen: null, countedFen: null, varianceFen: null },
     openOrders: full.openOrders,
     reconciliation: full.reconciliation,
+    ...(full.goods ? { goods: blindGoods(full.goods) } : {}),
   };
   assertReport(report);
   return report;

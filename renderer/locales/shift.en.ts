@@ -221,5 +221,14 @@ const en: Record<keyof typeof zh, string> = {
   'shiftx.day.hint': 'Every shift of the day (and sales outside a shift), checked with the gateway',
   'shiftx.day.reconciling': 'Adding up and checking with the gateway…',
   'shiftx.day.failed': 'The end-of-day report did not finish',
+  'shiftx.goods.title': 'Goods sold',
+  'shiftx.goods.top': 'Top items',
+  'shiftx.goods.categories': 'By category',
+  'shiftx.goods.qty': 'Qty',
+  'shiftx.goods.takings': 'Takings',
+  'shiftx.goods.uncategorised': 'uncategorised',
+  'shiftx.goods.refunded': 'Refunded lines (taken off)',
+  'shiftx.goods.typed': 'Typed amounts (no lines)',
+  'shiftx.goods.blindNote': 'Quantities are shown; takings would reveal the drawer and are shown after the count at close',
 };
 export default en;

@@ -231,4 +231,13 @@ export default {
   'shiftx.day.hint': '汇总这一天的所有班次（以及班次外的收款），并与网关核对',
   'shiftx.day.reconciling': '正在汇总并与网关核对…',
   'shiftx.day.failed': '日结没有完成',
+  'shiftx.goods.title': '商品销售',
+  'shiftx.goods.top': '热销商品',
+  'shiftx.goods.categories': '分类',
+  'shiftx.goods.qty': '数量',
+  'shiftx.goods.takings': '销售额',
+  'shiftx.goods.uncategorised': '未分类',
+  'shiftx.goods.refunded': '已退商品（已扣除）',
+  'shiftx.goods.typed': '直接输入金额（无商品行）',
+  'shiftx.goods.blindNote': '商品数量照常显示；销售额会透露钱箱，交班清点后显示',
 } as const;

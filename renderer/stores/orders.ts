@@ -1,9 +1,11 @@
-// History: search the journal's orders, open one with its timeline and refunds, and act on it
-// (query now, refund full or partial, reverse a pending one — the last two behind the manager PIN).
+// History: search the journal's orders, open one with its timeline, refunds and goods lines, and act
+// on it (query now, refund full or partial, refund chosen lines, reverse a pending one — the refunds
+// and the reverse behind the manager PIN).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { invoke } from '../api';
 import type { InvokePayload, OrderDetail, OrderRow } from '../../shared/ipc/contract';
+import type { SaleLinesView } from '../../shared/ipc/goods';
 import type { IpcError } from '../../shared/ipc/errors';
 import type { Fen } from '../../shared/money';
 import type { PayChannel } from '../../shared/payment';
@@ -31,6 +33,8 @@ export const useOrdersStore = defineStore('orders', () => {
   const error = ref<IpcError | null>(null);
   const detail = ref<OrderDetail | null>(null);
   const detailError = ref<IpcError | null>(null);
+  /** The open order's sale lines (null: a sale without lines, or they could not be read). */
+  const lines = ref<SaleLinesView | null>(null);
   const acting = ref<'query' | 'refund' | 'reverse' | 'reprint' | null>(null);
   /** The last action's result, for a short confirmation line. */
   const actionDone = ref<'query' | 'refund' | 'reverse' | 'reprint' | null>(null);
@@ -65,7 +69,8 @@ export const useOrdersStore = defineStore('orders', () => {
   async function open(outTradeNo: string): Promise<void> {
     actionDone.value = null;
     detailError.value = null;
-    const r = await invoke('orders.get', { outTradeNo });
+    const [r, l] = await Promise.all([invoke('orders.get', { outTradeNo }), invoke('goods.saleLines', { outTradeNo })]);
+    lines.value = l.ok && l.value.lines.length > 0 ? l.value : null;
     if (r.ok) detail.value = r.value;
     else {
       detail.value = null;
@@ -73,7 +78,15 @@ export const useOrdersStore = defineStore('orders', () => {
     }
   }
 
+  async function reloadLines(): Promise<void> {
+    const no = detail.value?.outTradeNo;
+    if (!no) return;
+    const l = await invoke('goods.saleLines', { outTradeNo: no });
+    if (l.ok && detail.value?.outTradeNo === no) lines.value = l.value.lines.length > 0 ? l.value : null;
+  }
+
   function close(): void {
+    lines.value = null;
     detail.value = null;
     detailError.value = null;
     actionDone.value = null;
@@ -90,6 +103,8 @@ export const useOrdersStore = defineStore('orders', () => {
       const i = rows.value.findIndex((row) => row.outTradeNo === r.value.outTradeNo);
       if (i >= 0) rows.value[i] = { ...rows.value[i]!, state: r.value.state, refundedFen: r.value.refundedFen, tradeNo: r.value.tradeNo };
       actionDone.value = kind;
+      // A refund may have given lines back (by line, or a goods sale refunded in full).
+      if (kind === 'refund') await reloadLines();
       return null;
     } finally {
       acting.value = null;
@@ -112,6 +127,15 @@ export const useOrdersStore = defineStore('orders', () => {
     return act('refund', () => invoke('orders.refund', payload));
   }
 
+  /** Refund by line: the chosen pieces of the open order's lines. */
+  function refundLines(chosen: { lineNo: number; qty: number }[], reason: string, managerPin: string): Promise<IpcError | null> {
+    const no = detail.value?.outTradeNo;
+    if (!no) return Promise.resolve(null);
+    const payload: InvokePayload<'orders.refundLines'> = { outTradeNo: no, lines: chosen, managerPin };
+    if (reason.trim()) payload.reason = reason.trim();
+    return act('refund', () => invoke('orders.refundLines', payload));
+  }
+
   function reverse(managerPin: string): Promise<IpcError | null> {
     const no = detail.value?.outTradeNo;
     if (!no) return Promise.resolve(null);
@@ -129,5 +153,5 @@ export const useOrdersStore = defineStore('orders', () => {
     return null;
   }
 
-  return { filters, rows, total, offset, loading, error, detail, detailError, acting, actionDone, search, open, close, queryNow, refund, reverse, reprint };
+  return { filters, rows, total, offset, loading, error, detail, detailError, lines, acting, actionDone, search, open, close, queryNow, refund, refundLines, reverse, reprint };
 });

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { PIN_RULE, PIN_RULE_TEXT } from '../pin.js';
 import { ATTEMPT_STATES, QR_METHODS, PAY_CHANNELS, type AttemptState, type PayChannel, type PayKind, type RefundState } from '../payment.js';
+// The goods section of the shift reports (issue 11).
+import type { BlindGoodsFigures, GoodsFigures } from './goods.js';
 import type { Fen } from '../money.js';
 import type { Settings } from '../settings.js';
 import { goodsInvokeSchemas, goodsLineFields, saleAdjust, type GoodsInvokeResults } from './goods.js';
@@ -463,6 +465,8 @@ export interface FullShiftReport {
    * already confirmed them, untouched since (reports before issue 10 have none).
    */
   reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number; confirmed?: number } | null;
+  /** Goods sold in the scope (issue 11): top items, quantity and takings by category. Absent when no goods were sold or refunded. */
+  goods?: GoodsFigures;
 }
 
 /** A channel's line of a blind report: counts always; amounts null for cash (hidden), numbers otherwise. */
@@ -495,6 +499,8 @@ export interface BlindShiftReport {
   cash: { floatFen: null; salesFen: null; refundsFen: null; inFen: null; outFen: null; expectedFen: null; countedFen: null; varianceFen: null };
   openOrders: OrderRow[];
   reconciliation: { matches: boolean; diffs: ReconcileDiff[]; checked?: number; confirmed?: number } | null;
+  /** Quantities only: the goods takings would reveal the drawer (they add up with the channels). */
+  goods?: BlindGoodsFigures;
 }
 
 /** Any report: check `blind` before reading an amount. */

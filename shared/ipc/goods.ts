@@ -168,19 +168,56 @@ export interface SaleLineView {
 
 export interface SaleLinesView {
   outTradeNo: string;
+  /** Rung up from the catalogue (lines with their charged amounts): refunded by line, not by amount. */
+  goods: boolean;
   lines: SaleLineView[];
   orderDiscountFen: Fen;
   roundingFen: Fen;
+  /** What the customer was charged: the lines' amounts add up to it on a goods sale. */
+  chargedFen: Fen;
 }
 
-export interface GoodsReport {
-  from: string;
-  to: string;
-  /** Best sellers by takings (net of refunded lines). */
-  topItems: { name: string; code: string | null; qty: number; weightG: number; takingsFen: Fen }[];
-  categories: { category: string; qty: number; weightG: number; takingsFen: Fen }[];
+export interface GoodsItemFigures {
+  name: string;
+  code: string | null;
+  /** Pieces (weighed lines count in weightG instead). */
+  qty: number;
+  weightG: number;
+  takingsFen: Fen;
+}
+export interface GoodsCategoryFigures {
+  category: string;
+  qty: number;
+  weightG: number;
+  takingsFen: Fen;
+}
+
+/**
+ * The goods figures of a shift or a day (what the X / Z / 日结 report carries): lines of the paid
+ * sales in the scope less the lines refunded in the scope (by the refund's shift, as the channel
+ * totals count refunds), so the takings add up with the channels'.
+ */
+export interface GoodsFigures {
+  /** Best sellers by takings (at most TOP_ITEMS). */
+  topItems: GoodsItemFigures[];
+  categories: GoodsCategoryFigures[];
   /** Sales without lines (typed amounts). */
   typedFen: Fen;
+  /** Lines refunded in the scope (already taken off the takings above). */
+  refundedFen: Fen;
+}
+
+/** The cashier's blind view: quantities stay, every amount is null (the takings would reveal the drawer). */
+export interface BlindGoodsFigures {
+  topItems: (Omit<GoodsItemFigures, 'takingsFen'> & { takingsFen: null })[];
+  categories: (Omit<GoodsCategoryFigures, 'takingsFen'> & { takingsFen: null })[];
+  typedFen: null;
+  refundedFen: null;
+}
+
+export interface GoodsReport extends GoodsFigures {
+  from: string;
+  to: string;
 }
 
 export interface GoodsInvokeResults {

@@ -14,6 +14,7 @@ import { Journal } from '../../electron/journal/journal.js';
 import { orderNumberKey } from '../../electron/journal/migrations/006_order_number_suffix.js';
 import { ShiftService } from '../../electron/shift/service.js';
 import { ManagerPin } from '../../electron/app/manager-pin.js';
+import { goodsSection } from '../../electron/goods/report.js';
 import { percentile, sorted, type BenchLine } from './harness.js';
 
 const TRANSITIONS = 400;
@@ -173,7 +174,11 @@ export default async function (): Promise<BenchLine[]> {
     const counted = x.channels.reduce((n, c) => n + c.salesCount, 0);
     if (counted < OPEN_SHIFT_ORDERS * 0.9) throw new Error(`X report counted ${counted} sales`);
     lines.push(...goal(`X report of the open shift (${OPEN_SHIFT_ORDERS} orders), ShiftService.xReport`, await times(15, () => shifts.xReport({ managerPin: '0000' })), 200, 400));
+    // The goods section's share of it (issue 11: top items and categories from the sale lines).
+    const shiftId = x.shiftIds[0]!;
+    lines.push(...goal(`goods section of that X report, goodsSection`, await times(15, () => goodsSection(app.db, { shiftId })), 50, 100));
     const pastDay = '2025-06-01';
+    lines.push(...goal(`goods section of a past day's 日结, goodsSection`, await times(15, () => goodsSection(app.db, { date: pastDay })), 50, 100));
     lines.push(...goal(`日结 of a past day (~${Math.round((ORDERS - OPEN_SHIFT_ORDERS) / DAYS)} orders), dayReport`, await times(15, () => shifts.dayReport(pastDay, { reconcile: 'none' })), 200, 400));
     lines.push(...goal(`history: first page of all ${ORDERS} orders, journal.search`, await times(30, () => app.search({ limit: 50 })), 50, 100));
     const no = (i: number) => `T01_${JOURNAL_ID}_P${i}`;

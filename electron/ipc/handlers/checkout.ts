@@ -34,7 +34,9 @@ export function checkoutHandlers(rt: Runtime, goods: GoodsService | null = null)
     'orders.queryNow': (p) => engine().queryNow(p.outTradeNo),
     'orders.refund': ({ managerPin, ...input }) => {
       rt.pin.check(managerPin);
-      return engine().refund(input);
+      // A goods sale refunded in full gives back every line (stock returns); in part: by line only.
+      const lines = goods?.amountRefundLines(input.outTradeNo, input.amountFen, engine().get(input.outTradeNo).refundableFen) ?? null;
+      return engine().refund(lines ? { ...input, lines } : input);
     },
     'orders.reverse': ({ managerPin, outTradeNo }) => {
       rt.pin.check(managerPin);
