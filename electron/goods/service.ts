@@ -106,8 +106,7 @@ export class GoodsService {
       throw new PosError('invalid_payload', (e as Error).message, { issues: [{ path: 'dataBase64', message: (e as Error).message }] });
     }
     const parsed = parseCatalogueTable(table);
-    let adds = 0;
-    for (const r of parsed.rows) if (!this.catalogue.byCode(r.product.code)) adds++;
+    const adds = parsed.rows.length - this.catalogue.countExistingCodes(parsed.rows.map((r) => r.product.code));
     const ok = parsed.problemCount === 0;
     const token = ok ? randomBytes(12).toString('hex') : null;
     this.pending = ok ? { token: token!, rows: parsed.rows, source: fileName, expiresAtMs: this.now() + IMPORT_PREVIEW_TTL_MS } : null;

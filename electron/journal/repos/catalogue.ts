@@ -67,6 +67,7 @@ export class CatalogueRepo {
       setStockTaken: db.prepare('UPDATE sales SET stock_taken = ? WHERE id = ?'),
       saleGoods: db.prepare('SELECT line_no AS lineNo, product_id AS productId, qty, weight_g AS weightG FROM sale_lines WHERE sale_id = ? AND product_id IS NOT NULL'),
       count: db.prepare('SELECT COUNT(*) FROM products').pluck(),
+      countCodes: db.prepare('SELECT COUNT(*) FROM products WHERE code IN (SELECT value FROM json_each(?))').pluck(),
       all: db.prepare(`SELECT ${PRODUCT_COLUMNS}, (SELECT group_concat(barcode, ' ') FROM (SELECT barcode FROM product_barcodes WHERE product_id = p.id ORDER BY barcode)) AS codes
         FROM products p ORDER BY p.code`),
     };
@@ -177,15 +178,21 @@ export class CatalogueRepo {
     } catch (e) {
       this.uniqueProblem(e, p, where);
     }
-    this.s.dropBarcodes.run(id);
+    // A new product has no barcodes yet and no stock (0).
+    if (existing) this.s.dropBarcodes.run(id);
     this.putBarcodes(id, p.barcodes, where);
-    if (p.stock !== undefined) this.setStock(id, p.stock, existing ? 'edit' : 'add', at);
+    if (p.stock !== undefined) this.setStock(id, p.stock, existing ? 'edit' : 'add', at, existing ? undefined : 0);
     return { id, added: !existing };
   }
 
-  private setStock(id: number, stock: number, ref: string, at: string): void {
+  /** How many of these codes are products already (an import's preview: adds vs updates). */
+  countExistingCodes(codes: readonly string[]): number {
+    return Number(this.s.countCodes.get(JSON.stringify(codes)));
+  }
+
+  private setStock(id: number, stock: number, ref: string, at: string, known?: number): void {
     invariant(Number.isSafeInteger(stock), `stock: ${stock} is not a whole number`);
-    const now = (this.s.byId.get(id) as DbProduct).stock;
+    const now = known ?? (this.s.byId.get(id) as DbProduct).stock;
     if (stock === now) return;
     this.s.moveStock.run(stock - now, id);
     this.s.logMove.run(id, stock - now, 'set', ref, at);
