@@ -14,9 +14,8 @@ import { startSandbox, LIVE_PROFILE_IDS, type RunningSandbox } from '../../../el
 import { answer, encodeAnswer } from '../../../electron/sandbox/protocol.js';
 import { md5Signer } from '../../../electron/gateway/sign.js';
 import { terminalIpFor } from '../../../electron/app/terminal-ip.js';
-import type { InvokeChannel, InvokePayload, InvokeResults } from '../../../shared/ipc/contract.js';
+import { call, ctx } from './handlers.js';
 
-const ctx = { shell: 'browser-host' as const, caller: 'test' };
 const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 1_000, reconcileIntervalMs: 200, tickMs: 0 };
 const SECRET = 'live-secret-0123456789';
 const apps: RunningApp[] = [];
@@ -39,11 +38,6 @@ async function start() {
   const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: () => {}, sandboxTimeScale: 0.01, engineConfig: FAST });
   apps.push(app);
   return app;
-}
-async function call<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-  return r.value as InvokeResults[C];
 }
 /** A server on 127.0.0.1 answering every POST with `body`. */
 async function serve(body: string, type = 'application/json'): Promise<string> {

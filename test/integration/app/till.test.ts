@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../../electron/app/start.js';
 import { FileSecretStore } from '../../../electron/settings/store.js';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
-import type { InvokeChannel, InvokePayload, InvokeResults, PaymentView } from '../../../shared/ipc/contract.js';
+import type { PaymentView } from '../../../shared/ipc/contract.js';
+import { call, ctx } from './handlers.js';
 
-const ctx = { shell: 'browser-host' as const, caller: 'test' };
 const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 1_000, reconcileIntervalMs: 200, tickMs: 0 };
 const apps: RunningApp[] = [];
 
@@ -21,11 +21,6 @@ async function start(dataDir = mkdtempSync(join(tmpdir(), 'pos-till-')), sandbox
   const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: () => {}, sandboxTimeScale, engineConfig: FAST, renderPdf: chromiumPdfRenderer() });
   apps.push(app);
   return { app, dataDir };
-}
-async function call<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-  return r.value as InvokeResults[C];
 }
 async function settled(app: RunningApp, outTradeNo: string): Promise<string> {
   for (let i = 0; i < 200; i++) {
@@ -168,7 +163,7 @@ describe('shifts in the wired till', () => {
     expect(readFileSync(pdf.path).subarray(0, 5).toString()).toBe('%PDF-');
     await call(app, 'shift.signOut', {});
     expect(await call(app, 'shift.session', {})).toBeNull();
-  });
+  }, 90_000); // a Chromium PDF render, on a loaded 2-core machine
 });
 
 describe('withdrawals in the wired till', () => {

@@ -13,9 +13,8 @@ import { FileSecretStore } from '../../../electron/settings/store.js';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { logFiles } from '../../../electron/log/file-log.js';
 import { headOfficeProvider } from '../../../electron/backup/high-water.js';
-import type { InvokeChannel, InvokePayload, InvokeResults } from '../../../shared/ipc/contract.js';
+import { call, ctx } from '../app/handlers.js';
 
-const ctx = { shell: 'browser-host' as const, caller: 'test' };
 const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 1_000, reconcileIntervalMs: 200, tickMs: 0 };
 const apps: RunningApp[] = [];
 const SECRET = 'Sup3rSecretGatewayKey';
@@ -26,11 +25,6 @@ async function start(dataDir: string, extra: Partial<Parameters<typeof startApp>
   const app = await startApp({ dataDir, shell: 'browser-host', version: '9.8.7', secrets: new FileSecretStore(join(dataDir, 's.txt')), sandboxTimeScale: 0.01, engineConfig: FAST, renderPdf: null, ...extra });
   apps.push(app);
   return app;
-}
-async function call<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-  return r.value as InvokeResults[C];
 }
 async function closeAll() {
   while (apps.length) await apps.pop()!.close();

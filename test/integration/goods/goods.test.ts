@@ -9,13 +9,10 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { startApp, type RunningApp } from '../../../electron/app/start.js';
 import { FileSecretStore } from '../../../electron/settings/store.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
-import type { InvokeChannel, InvokePayload, InvokeResults } from '../../../shared/ipc/contract.js';
-import type { IpcError } from '../../../shared/ipc/errors.js';
 import { computeSale } from '../../../shared/goods/sale.js';
 import { DEFAULT_SCALE_FORMAT, makeScaleBarcode } from '../../../shared/goods/barcode.js';
+import { call, fail } from '../app/handlers.js';
 
-const ctx = { shell: 'browser-host' as const, caller: 'test' };
 const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 2_000, reconcileIntervalMs: 200, tickMs: 0 };
 const apps: RunningApp[] = [];
 afterEach(async () => {
@@ -26,16 +23,6 @@ async function start(dataDir = mkdtempSync(join(tmpdir(), 'pos-goods-'))) {
   const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: () => {}, sandboxTimeScale: 0.01, engineConfig: FAST });
   apps.push(app);
   return { app, dataDir };
-}
-async function call<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-  return r.value as InvokeResults[C];
-}
-async function fail<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<IpcError> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (r.ok) throw new Error(`${channel}: expected a refusal`);
-  return r.error;
 }
 const PIN = '0000';
 const b64 = (s: string | Uint8Array) => Buffer.from(s).toString('base64');

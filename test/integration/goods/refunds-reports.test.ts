@@ -14,14 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../../electron/app/start.js';
 import { FileSecretStore } from '../../../electron/settings/store.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
-import type { InvokeChannel, InvokePayload, InvokeResults } from '../../../shared/ipc/contract.js';
-import type { IpcError } from '../../../shared/ipc/errors.js';
 import { computeSale } from '../../../shared/goods/sale.js';
 import type { GoodsFigures } from '../../../shared/ipc/goods.js';
 import { DEFAULT_SCALE_FORMAT, makeScaleBarcode } from '../../../shared/goods/barcode.js';
+import { call, fail } from '../app/handlers.js';
 
-const ctx = { shell: 'browser-host' as const, caller: 'test' };
 const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 2_000, reconcileIntervalMs: 200, tickMs: 0 };
 const PIN = '0000';
 const apps: RunningApp[] = [];
@@ -34,16 +31,6 @@ async function start() {
   const app = await startApp({ dataDir, shell: 'browser-host', version: '0.0.0', secrets: new FileSecretStore(join(dataDir, 's.txt')), log: () => {}, sandboxTimeScale: 0.01, engineConfig: FAST });
   apps.push(app);
   return app;
-}
-async function call<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-  return r.value as InvokeResults[C];
-}
-async function fail<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<IpcError> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (r.ok) throw new Error(`${channel}: expected a refusal`);
-  return r.error;
 }
 
 const CSV = ['货号,名称,售价,条码,分类,库存,称重,PLU', 'A1,可口可乐 500ml,3.50,6901234567892,饮料,100,否,', 'A2,苹果,12.99,4006381333931,水果,20,否,', 'W1,散装大米,6.00,,粮油,50000,是,123'].join('\n');

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headOffice, waitSynced, type HeadOfficeFixture } from './fixture.js';
-import { startApp, type RunningApp } from '../../../electron/app/start.js';
+import { startApp } from '../../../electron/app/start.js';
 import { FileSecretStore } from '../../../electron/settings/store.js';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { importCentralCatalogue, saveCentralCashier } from '../../../electron/headoffice/admin.js';
@@ -16,10 +16,10 @@ import { dayReport, verifyCentralAudit } from '../../../electron/headoffice/repo
 import { headOfficeHighWater } from '../../../electron/headoffice/service.js';
 import { Pusher } from '../../../electron/headoffice/pusher.js';
 import { PULL_INTERVAL_MS } from '../../../electron/headoffice/pull.js';
-import type { InvokeChannel, InvokePayload, InvokeResults } from '../../../shared/ipc/contract.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { call, ctx } from '../app/handlers.js';
 
 const run = promisify(execFile);
 const restoreCli = fileURLToPath(new URL('../../../electron/backup/cli.ts', import.meta.url));
@@ -30,12 +30,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => ho?.close());
 
-const ctx = { shell: 'browser-host' as const, caller: 'test' };
-async function call<C extends InvokeChannel>(app: RunningApp, channel: C, payload: InvokePayload<C>): Promise<InvokeResults[C]> {
-  const r = await dispatch(app.handlers, channel, payload, ctx);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-  return r.value as InvokeResults[C];
-}
 const GATEWAY_SECRET = 'Gw-Secret-Never-Leaves-42';
 
 describe('a till with a head office', () => {
