@@ -10,91 +10,15 @@ import type { CountReview, FullShiftReport, ReconcileDiff, ShiftReport, ShiftVie
 import type { GatewayClient } from '../gateway/client.js';
 import type { EventBus } from '../app/bus.js';
 import { isoOf, localDateOf, type Journal } from '../journal/journal.js';
-import { hashPin, PIN_RULE, PIN_RULE_TEXT, verifyPin } from './pin.js';
 import { reconcileOrders } from './reconcile.js';
+import { ShiftConfirmer } from './confirmer.js';
+import { CashierDesk } from './cashiers.js';
 import { assertReport, blindReport, buildReport, ReportInvariantError } from './report.js';
 import { RECONCILE_PAGE_ORDERS, ShiftStore, type CashierRole, type ReconcileAsk, type Scope, type ShiftRow } from './store.js';
 import { shiftReportSchema } from '../printer/documents.js';
 
-/** Wrong PINs in a row before a cashier is locked out for PIN_LOCKOUT_MS. */
-export const MAX_PIN_TRIES = 5;
-export const PIN_LOCKOUT_MS = 5 * 60_000;
-/** Default variance (either way) above which closing needs the manager PIN and a reason. */
-export const DEFAULT_VARIANCE_THRESHOLD_FEN = 1_000;
-/** Counts per denomination at most (a bundle of 100,000 notes is already absurd at a till). */
-export const MAX_DENOMINATION_COUNT = 100_000;
-/**
- * The confirmer: while a shift is open, its final gateway orders are asked once in the background,
- * a page every CONFIRM_INTERVAL_MS, so the close has little left to ask (orders WeChat's scan pay
- * never calls back about, a lost Alipay callback). Only orders at least one interval old.
- */
-export const CONFIRM_INTERVAL_MS = 10_000;
-/** Orders asked per confirmer page (at most CONFIRM_PAGE_ORDERS / CONFIRM_INTERVAL_MS per second). */
-export const CONFIRM_PAGE_ORDERS = 500;
-/** Queries in flight at once for the confirmer: gentle, the cashier's payments come first. */
-export const CONFIRM_CONCURRENCY = 2;
-/** Rounds of "reconcile the orders that arrived while reconciling" before close gives up. */
-export const MAX_CLOSE_RECONCILE_ROUNDS = 3;
-/** Longest cash-move reason / variance reason kept. */
-export const MAX_REASON_CHARS = 200;
-/**
- * shift.reconcileProgress goes out at most this often while a close queries the gateway (plus
- * once at the end): a screen update per 200 ms reads as live, and a shift of 5,000 orders does
- * not flood the windows with 5,000 events.
- */
-export const RECONCILE_PROGRESS_MS = 200;
-
-/** RMB notes and coins, keyed by their yuan text (the keys `denominations` accepts). */
-export const DENOMINATIONS_FEN: Readonly<Record<string, Fen>> = {
-  '100': 10_000,
-  '50': 5_000,
-  '20': 2_000,
-  '10': 1_000,
-  '5': 500,
-  '2': 200,
-  '1': 100,
-  '0.5': 50,
-  '0.2': 20,
-  '0.1': 10,
-};
-
-export interface CashierView {
-  id: string;
-  name: string;
-  role: CashierRole;
-  active: boolean;
-  locked: boolean;
-}
-
-export interface SessionView {
-  cashierId: string;
-  name: string;
-  role: CashierRole;
-  signedInAt: string;
-}
-
-export interface CloseInput {
-  countedFen: Fen;
-  denominations?: Record<string, number>;
-  managerPin?: string;
-  varianceReason?: string;
-}
-
-export type ReconcileMode = 'none' | 'reuse' | 'all';
-
-/**
- * How a report of a shift still open is shown. No managerPin: the cashier's BLIND report (the
- * drawer's figures null), so the count at close stays blind. A managerPin: checked by the manager
- * PIN service (wrong → pin_required, the same lockout as everywhere), then the full report.
- */
-export interface DayReportOptions {
-  reconcile?: ReconcileMode;
-  onProgress?: (done: number, total: number) => void;
-}
-
-export interface RevealOptions {
-  managerPin?: string;
-}
+export * from './rules.js';
+import { CONFIRM_INTERVAL_MS, DENOMINATIONS_FEN, MAX_CLOSE_RECONCILE_ROUNDS, MAX_DENOMINATION_COUNT, MAX_REASON_CHARS, RECONCILE_PROGRESS_MS, DEFAULT_VARIANCE_THRESHOLD_FEN, invalid, parseDenominations, sameDenominations, type CashierView, type CloseInput, type DayReportOptions, type RevealOptions, type SessionView } from './rules.js';
 
 export interface ShiftServiceOptions {
   journal: Journal;
@@ -121,22 +45,6 @@ export interface ShiftServiceOptions {
   afterClose?: (z: FullShiftReport) => Promise<unknown> | unknown;
 }
 
-/** Non-zero counts per denomination, so {"100":0,"50":1} and {"50":1} are the same count. */
-function denominationCounts(d: Record<string, number> | null | undefined): Map<string, number> {
-  return new Map(Object.entries(d ?? {}).filter(([, n]) => n !== 0));
-}
-
-function sameDenominations(a: Record<string, number> | null | undefined, b: Record<string, number> | null | undefined): boolean {
-  const x = denominationCounts(a);
-  const y = denominationCounts(b);
-  return x.size === y.size && [...x].every(([k, n]) => y.get(k) === n);
-}
-
-function parseDenominations(json: string | null): Record<string, number> | null {
-  return json === null ? null : (JSON.parse(json) as Record<string, number>);
-}
-
-const invalid = (path: string, message: string) => new PosError('invalid_payload', `${path}: ${message}`, { issues: [{ path, message }] });
 
 export class ShiftService {
   readonly store: ShiftStore;
@@ -146,12 +54,9 @@ export class ShiftService {
   private readonly log: (line: string) => void;
   private gateway: GatewayClient | null;
   private merchantNo: string;
-  private session: SessionView | null = null;
+  private readonly desk: CashierDesk;
   private closing = false;
-  private confirmer: NodeJS.Timeout | null = null;
-  private confirming: Promise<void> | null = null;
-  /** Per shift: the highest attempt id the confirmer has asked about, and the newest id it may ask next time. */
-  private confirmCursor = { shiftId: 0, afterId: 0, uptoId: 0 };
+  private readonly confirmer: ShiftConfirmer;
 
   constructor(private readonly o: ShiftServiceOptions) {
     this.journal = o.journal;
@@ -161,60 +66,32 @@ export class ShiftService {
     this.log = o.log ?? (() => undefined);
     this.gateway = o.gateway;
     this.merchantNo = o.merchantNo;
+    this.desk = new CashierDesk({ store: this.store, journal: this.journal, terminalId: this.terminalId, checkManagerPin: (p) => o.checkManagerPin(p), now: this.now, at: () => this.at(), tx: (fn) => this.tx(fn) });
+    this.confirmer = new ShiftConfirmer({
+      store: this.store,
+      journal: this.journal,
+      gateway: () => ({ client: this.gateway, merchantNo: this.merchantNo }),
+      currentShiftId: () => this.currentShiftId(),
+      closing: () => this.closing,
+      at: () => this.at(),
+      log: this.log,
+      reconcileTimeoutMs: o.reconcileTimeoutMs,
+      onGatewayPaid: o.onGatewayPaid,
+    });
   }
 
-  /** Starts the background confirmer (CONFIRM_INTERVAL_MS); stopConfirmer() ends it. */
+  /** Starts the background confirmer (electron/shift/confirmer.ts); stopConfirmer() ends it. */
   startConfirmer(intervalMs = CONFIRM_INTERVAL_MS): void {
-    if (this.confirmer) return;
-    this.confirmer = setInterval(() => void this.confirmTick(), intervalMs);
-    this.confirmer.unref?.();
+    this.confirmer.start(intervalMs);
   }
 
   async stopConfirmer(): Promise<void> {
-    if (this.confirmer) clearInterval(this.confirmer);
-    this.confirmer = null;
-    await this.confirming;
+    await this.confirmer.stop();
   }
 
-  /**
-   * One confirmer page: the open shift's gateway orders the gateway has not confirmed, between the
-   * cursor and the newest id seen one tick ago, asked and compared exactly as the close does; the
-   * ones that match are confirmed (a paid-after-close one is refunded via onGatewayPaid). An order
-   * that differs stays unconfirmed for the close to report. Returns the orders asked.
-   */
-  async confirmTick(): Promise<number> {
-    if (this.confirming || this.closing || !this.gateway) return 0;
-    const shiftId = this.currentShiftId();
-    if (shiftId === null) return 0;
-    if (this.confirmCursor.shiftId !== shiftId) {
-      // First sight of this shift: note how far to go next time, so every order asked is one interval old.
-      this.confirmCursor = { shiftId, afterId: 0, uptoId: this.store.maxAttemptId() };
-      return 0;
-    }
-    const c = this.confirmCursor;
-    let asked = 0;
-    const run = (async () => {
-      const page = this.store.ordersToReconcile({ kind: 'shift', shiftId }, c.afterId, c.uptoId, CONFIRM_PAGE_ORDERS);
-      if (page.length > 0) {
-        const r = await reconcileOrders(this.gateway, page, {
-          merchantNo: this.merchantNo,
-          concurrency: CONFIRM_CONCURRENCY,
-          timeoutMs: this.o.reconcileTimeoutMs,
-          ...(this.o.onGatewayPaid ? { onGatewayPaid: this.o.onGatewayPaid } : {}),
-        });
-        // Orders without an answer (offline) are asked again next time; the rest move the cursor.
-        const firstUnanswered = r.unchecked > 0 ? page.find((o) => r.diffs.some((d) => d.outTradeNo === o.outTradeNo && d.cause === 'not_checked')) : undefined;
-        c.afterId = firstUnanswered ? firstUnanswered.attemptId - 1 : page.at(-1)!.attemptId;
-        this.journal.durability.relaxed(() => this.journal.confirmations.confirm(r.matched, 'reconcile', this.at()));
-        asked = page.length;
-      }
-      if (page.length < CONFIRM_PAGE_ORDERS) c.uptoId = this.store.maxAttemptId();
-    })();
-    this.confirming = run.catch((err: unknown) => this.log(`confirmer: ${err instanceof Error ? err.message : String(err)}`)).finally(() => {
-      this.confirming = null;
-    });
-    await this.confirming;
-    return asked;
+  /** One confirmer page now; the orders it asked. */
+  confirmTick(): Promise<number> {
+    return this.confirmer.tick();
   }
 
   /** New gateway settings (or none). */
@@ -231,98 +108,37 @@ export class ShiftService {
     return this.journal.db.transaction(fn).immediate();
   }
 
-  // ---------------------------------------------------------------- cashiers
+  // ---------------------------------------------------------------- cashiers (electron/shift/cashiers.ts)
   listCashiers(): CashierView[] {
-    const nowMs = this.now();
-    return this.store.cashiers().map((c) => ({ id: c.id, name: c.name, role: c.role, active: c.active, locked: (c.lockedUntilMs ?? 0) > nowMs }));
+    return this.desk.listCashiers();
   }
 
-  /** Adds a cashier (manager PIN). The PIN is hashed before it reaches the database. */
-  async addCashier(input: { id: string; name: string; role?: CashierRole; pin: string }, managerPin: string | undefined): Promise<CashierView> {
-    if (!/^[A-Za-z0-9_]{1,32}$/.test(input.id ?? '')) throw invalid('id', 'must be 1–32 of A-Z a-z 0-9 _');
-    const name = (input.name ?? '').trim();
-    if (name.length < 1 || name.length > 32) throw invalid('name', 'must be 1–32 characters');
-    const role = input.role ?? 'cashier';
-    if (role !== 'cashier' && role !== 'manager') throw invalid('role', 'must be cashier or manager');
-    if (!PIN_RULE.test(input.pin ?? '')) throw invalid('pin', PIN_RULE_TEXT);
-    this.o.checkManagerPin(managerPin);
-    if (this.store.cashier(input.id)) throw new PosError('conflict', `id: cashier ${input.id} already exists`);
-    const pinHash = await hashPin(input.pin);
-    const at = this.at();
-    this.tx(() => {
-      this.store.insertCashier({ id: input.id, name, role, pinHash, at });
-      this.journal.audit.append({ at, kind: 'cashier.added', subject: input.id, data: { name, role } });
-    });
-    return this.listCashiers().find((c) => c.id === input.id)!;
+  addCashier(input: { id: string; name: string; role?: CashierRole; pin: string }, managerPin: string | undefined): Promise<CashierView> {
+    return this.desk.addCashier(input, managerPin);
   }
 
-  async setCashierPin(id: string, pin: string, managerPin: string | undefined): Promise<void> {
-    if (!PIN_RULE.test(pin ?? '')) throw invalid('pin', PIN_RULE_TEXT);
-    this.o.checkManagerPin(managerPin);
-    if (!this.store.cashier(id)) throw new PosError('not_found', `cashierId: no cashier ${id}`);
-    const pinHash = await hashPin(pin);
-    const at = this.at();
-    this.tx(() => {
-      this.store.setPinHash(id, pinHash, at);
-      this.journal.audit.append({ at, kind: 'cashier.pin_changed', subject: id, data: null });
-    });
+  setCashierPin(id: string, pin: string, managerPin: string | undefined): Promise<void> {
+    return this.desk.setCashierPin(id, pin, managerPin);
   }
 
   setCashierActive(id: string, active: boolean, managerPin: string | undefined): void {
-    this.o.checkManagerPin(managerPin);
-    if (!this.store.cashier(id)) throw new PosError('not_found', `cashierId: no cashier ${id}`);
-    const at = this.at();
-    this.tx(() => {
-      this.store.setActive(id, active, at);
-      this.journal.audit.append({ at, kind: active ? 'cashier.activated' : 'cashier.deactivated', subject: id, data: null });
-    });
-    if (!active && this.session?.cashierId === id) this.session = null;
+    this.desk.setCashierActive(id, active, managerPin);
   }
 
-  /** Signs a cashier in at this till. Wrong PINs count per cashier; MAX_PIN_TRIES lock it a while. */
-  async signIn(cashierId: string, pin: string): Promise<{ cashierId: string; name: string }> {
-    const c = this.store.cashier(cashierId);
-    // The same answer for an unknown id and a wrong PIN: the screen does not confirm ids.
-    const wrong = () => new PosError('pin_required', 'pin: wrong cashier or PIN');
-    if (!c || !c.active) {
-      // Still spend the time of a hash, so an unknown id answers no faster than a wrong PIN.
-      await verifyPin(pin, 'scrypt$16384$8$1$00$' + '00'.repeat(32)).catch(() => false);
-      throw wrong();
-    }
-    const nowMs = this.now();
-    if (c.lockedUntilMs !== null && c.lockedUntilMs > nowMs) {
-      throw new PosError('pin_required', `pin: locked after ${MAX_PIN_TRIES} wrong tries; try again in ${Math.ceil((c.lockedUntilMs - nowMs) / 1000)} s`);
-    }
-    const ok = await verifyPin(pin, c.pinHash);
-    const at = this.at();
-    if (!ok) {
-      const tries = c.failedTries + 1;
-      const locked = tries >= MAX_PIN_TRIES;
-      this.tx(() => {
-        this.store.setTries(c.id, locked ? 0 : tries, locked ? nowMs + PIN_LOCKOUT_MS : null, at);
-        this.journal.audit.append({ at, kind: locked ? 'cashier.locked' : 'cashier.wrong_pin', subject: c.id, data: { tries } });
-      });
-      throw wrong();
-    }
-    this.tx(() => {
-      if (c.failedTries !== 0 || c.lockedUntilMs !== null) this.store.setTries(c.id, 0, null, at);
-      this.journal.audit.append({ at, kind: 'cashier.signed_in', subject: c.id, data: { terminalId: this.terminalId } });
-    });
-    this.session = { cashierId: c.id, name: c.name, role: c.role, signedInAt: at };
-    return { cashierId: c.id, name: c.name };
+  signIn(cashierId: string, pin: string): Promise<{ cashierId: string; name: string }> {
+    return this.desk.signIn(cashierId, pin);
   }
 
   signOut(): void {
-    this.session = null;
+    this.desk.signOut();
   }
 
   signedIn(): SessionView | null {
-    return this.session;
+    return this.desk.signedIn();
   }
 
   private requireSession(): SessionView {
-    if (!this.session) throw new PosError('conflict', 'no cashier signed in: sign in with your PIN first');
-    return this.session;
+    return this.desk.requireSession();
   }
 
   // ---------------------------------------------------------------- shifts
@@ -413,7 +229,7 @@ export class ShiftService {
     if (opts.managerPin === undefined) return false;
     this.o.checkManagerPin(opts.managerPin);
     const at = this.at();
-    this.tx(() => this.journal.audit.append({ at, kind: 'shift.report_revealed', subject: typeof subject === 'number' ? `shift:${subject}` : `day:${subject}`, data: { cashierId: this.session?.cashierId ?? null } }));
+    this.tx(() => this.journal.audit.append({ at, kind: 'shift.report_revealed', subject: typeof subject === 'number' ? `shift:${subject}` : `day:${subject}`, data: { cashierId: this.desk.signedIn()?.cashierId ?? null } }));
     return true;
   }
 
@@ -565,7 +381,7 @@ export class ShiftService {
 
     this.closing = true;
     try {
-      await this.confirming; // a confirmer page in flight finishes first (no order asked twice at once)
+      await this.confirmer.idle(); // a confirmer page in flight finishes first (no order asked twice at once)
       const scope: Scope = { kind: 'shift', shiftId: shift.id };
       // Reconcile what the gateway has not confirmed yet, page by page; then pick up orders that
       // arrived meanwhile (ids above the round's snapshot), a bounded number of rounds.
