@@ -19,14 +19,8 @@ interface CashierRowPg { id: string; name: string; role: 'cashier' | 'manager'; 
 
 const VERSION_KEY = { products: 'pulled_products_version', cashiers: 'pulled_cashiers_version' } as const;
 
-function pulledVersion(journal: Journal, key: string): number {
-  const v = journal.db.prepare('SELECT value FROM replication_state WHERE key = ?').pluck().get(key) as string | undefined;
-  return Number(v ?? 0);
-}
-
-function setPulled(journal: Journal, key: string, version: number): void {
-  journal.db.prepare('INSERT INTO replication_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(version));
-}
+const pulledVersion = (journal: Journal, key: string): number => Number(journal.repos.replication.fact(key) ?? 0);
+const setPulled = (journal: Journal, key: string, version: number): void => journal.repos.replication.setFact(key, String(version));
 
 export async function pullCentral(client: pg.ClientBase, journal: Journal): Promise<{ products: number; cashiers: number }> {
   const products = await client.query<ProductRowPg>('SELECT * FROM ho_products WHERE version > $1 ORDER BY version LIMIT $2', [pulledVersion(journal, VERSION_KEY.products), PULL_PAGE_ROWS]);

@@ -93,8 +93,9 @@ export class HeadOfficeSync {
 
   status(): HeadOfficeStatusView {
     if (!this.pusher) {
-      const behind = this.o.journal.repos.replication.state();
-      return { configured: false, state: 'off', tillId: null, lastPushAt: behind.lastPushAt, behind: 0, error: null, farBehind: false };
+      // No head office: nothing is waiting for one (the log is emptied); the last push is history.
+      const { lastPushAt } = this.o.journal.repos.replication.state();
+      return { configured: false, state: 'off', tillId: null, lastPushAt, behind: 0, error: null, farBehind: false };
     }
     return { configured: true, ...this.pusher.status() };
   }

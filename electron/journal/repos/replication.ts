@@ -159,6 +159,15 @@ export class ReplicationRepo {
     };
   }
 
+  /** One of the pusher's own facts (replication_state), e.g. the central versions already pulled. */
+  fact(key: string): string | null {
+    return (this.s.get.get(key) as string | undefined) ?? null;
+  }
+
+  setFact(key: string, value: string): void {
+    this.s.put.run(key, value);
+  }
+
   /** Records what the head office acknowledged and drops the log up to it. */
   acknowledge(upTo: number, at: string): void {
     this.db.transaction(() => {
