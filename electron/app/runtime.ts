@@ -20,4 +20,6 @@ export interface Runtime {
   gateway(): GatewayLink;
   info(): AppInfo;
   log(line: string): void;
+  /** Told after every refund a handler made (the refund slips print: electron/printer/refund-slips.ts). */
+  refunded?(outTradeNo: string): void;
 }

@@ -31,7 +31,8 @@ import { PrinterService } from '../printer/service.js';
 import { SqlitePrintJobStore } from '../printer/sqlite-jobs.js';
 import { printerConfigFromSettings } from '../printer/config.js';
 import { exportHandlers, type PdfRenderer } from '../ipc/handlers/export.js';
-import { printReceiptsOnPaid, receiptFromJournal, type DocHeader } from '../printer/from-journal.js';
+import { printReceiptsOnPaid, receiptFromJournal, refundSlipFromJournal, type DocHeader } from '../printer/from-journal.js';
+import { RefundSlips } from '../printer/refund-slips.js';
 import { checkJournalAtStart } from '../backup/health.js';
 import { startDamagedTill } from '../backup/damaged.js';
 import type { HighWaterProvider } from '../backup/high-water.js';
@@ -165,7 +166,15 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   } catch (err) {
     log(`printer: ${(err as Error).message}`);
   }
-  const printer = new PrinterService({ store: new SqlitePrintJobStore(journal.db), config: initialPrinter, log, receiptFor: (no) => receiptFromJournal(journal, no, header()) });
+  const printer = new PrinterService({
+    store: new SqlitePrintJobStore(journal.db),
+    config: initialPrinter,
+    log,
+    receiptFor: (no) => receiptFromJournal(journal, no, header()),
+    refundSlipFor: (no) => refundSlipFromJournal(journal, no, header()),
+  });
+  // A slip for every refund that succeeds from now on: at once, or later by owed work.
+  const refundSlips = new RefundSlips({ printer, journal, header, log });
   // Jobs cut short by a crash or power loss are marked failed, so the cashier can retry them.
   const interrupted = printer.recoverInterrupted();
   if (interrupted > 0) log(`printer: ${interrupted} print job(s) were interrupted; they can be retried`);
@@ -207,6 +216,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       const running = engine;
       // A receipt for every paid order (the drawer opens on cash only); printer trouble never blocks a sale.
       const stopReceipts = printReceiptsOnPaid(running, printer, journal, header, log);
+      const stopSlips = refundSlips.follow(running);
       shifts.setGateway(link.client, link.merchantNo);
       return {
         link,
@@ -214,6 +224,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         notify,
         close: async () => {
           stopReceipts();
+          stopSlips();
           await running.stop();
           await notify?.close();
           await link.close();
@@ -241,6 +252,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     journal,
     scanners,
     log,
+    refunded: (outTradeNo) => refundSlips.printNew(outTradeNo),
     engine: () => side.engine,
     gateway: () => side.link,
     info: () => {

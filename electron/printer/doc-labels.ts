@@ -23,7 +23,7 @@ const LABELS = {
     hidden: '盲点收银：交班时显示', blindNote: '盲点收银：现金金额交班清点后显示',
     firstCount: '首次清点', timesCounted: '清点次数', recount: '首次清点 {first} · 清点 {n} 次',
     goods: '商品销售', topItems: '热销商品', byCategory: '分类', uncategorised: '未分类', takings: '销售额',
-    refundedLines: '已退商品（已扣除）', typed: '直接输入金额（无商品行）',
+    refundedLines: '已退商品（已扣除）', typed: '直接输入金额（无商品行）', returned: '退货商品',
   },
   en: {
     receipt: 'SALES RECEIPT', refundSlip: 'REFUND SLIP', reprint: '** REPRINT **', terminal: 'Terminal', cashier: 'Cashier', time: 'Time',
@@ -39,7 +39,7 @@ const LABELS = {
     hidden: 'hidden until the blind count', blindNote: 'Blind count: cash figures are shown after the count at close',
     firstCount: 'First count', timesCounted: 'Times counted', recount: 'first count {first} · counted {n} times',
     goods: 'Goods sold', topItems: 'Top items', byCategory: 'By category', uncategorised: 'uncategorised', takings: 'Takings',
-    refundedLines: 'Refunded lines (taken off)', typed: 'Typed amounts (no lines)',
+    refundedLines: 'Refunded lines (taken off)', typed: 'Typed amounts (no lines)', returned: 'Items returned',
   },
 } as const;
 export type Labels = { [K in keyof (typeof LABELS)['zh-CN']]: string };

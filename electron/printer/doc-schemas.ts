@@ -50,6 +50,23 @@ export const refundSlipSchema = z.object({
   originalFen: fen.min(1, 'must be at least 0.01 yuan'),
   state: z.enum(['created', 'processing', 'succeeded', 'failed']),
   reason: label(200).nullish(),
+  /**
+   * A refund by goods line (按商品退货): the pieces given back and what each came to. Absent for a
+   * refund by amount (and on slips journaled before lines were printed).
+   */
+  lines: z
+    .array(
+      z.object({
+        name: label(64).min(1, 'must not be empty'),
+        qty: z.number().int().min(1).max(9999),
+        /** A weighed line: its weight (qty is 1). */
+        weightG: z.number().int().min(1).optional(),
+        amountFen: fen.min(0),
+      }),
+    )
+    // As many as one refund may give back (orders.refundLines), so a big return is never refused.
+    .max(500, 'must be at most 500 lines')
+    .optional(),
 });
 export type RefundSlipData = z.infer<typeof refundSlipSchema>;
 

@@ -8,7 +8,8 @@
 import { formatYuan, type Fen } from '../../shared/money.js';
 import { maskCode } from '../../shared/paycode.js';
 import { DEFAULT_DRAWER_PULSE, EscPosWriter, type DrawerPulse } from './escpos.js';
-import { PAPER_COLUMNS, cells, leftRight, ruleLine, textColumns, wrapColumns, type PaperWidth } from './layout.js';
+import { PAPER_COLUMNS, cells, itemRow, leftRight, ruleLine, textColumns, wrapColumns, type PaperWidth } from './layout.js';
+import { kgText } from '../../shared/goods/units.js';
 import type { PrintDoc, ReceiptData, RefundSlipData } from './doc-schemas.js';
 import { CHANNEL_NAMES, DIFF_CAUSE_NAMES, ORDER_STATE_NAMES, REFUND_STATE_NAMES, docLabels, formatLocalTime, recountLine, type Labels, type Locale } from './doc-labels.js';
 import { renderGoodsSection } from './goods-section.js';
@@ -146,6 +147,25 @@ function renderReceipt(r: ReceiptData, reprint: boolean, o: Required<Omit<Render
   return d.finish(o.cut);
 }
 
+/** The goods lines a refund by line gives back: item | quantity (or weight) | amount. */
+function renderRefundLines(d: Doc, lines: NonNullable<RefundSlipData['lines']>, refundFen: Fen, L: Labels): void {
+  const qty = (l: (typeof lines)[number]) => (l.weightG ? kgText(l.weightG) : String(l.qty));
+  // As wide as the widest quantity (a weight takes 8), so a 58 mm slip keeps room for the names.
+  const qtyCols = Math.max(5, ...lines.map((l) => textColumns(qty(l)) + 1));
+  const amountCols = 10;
+  d.rule();
+  d.bold(true).lines([`${L.returned}:`]).bold(false);
+  if (d.cols >= 48) d.lines([cells([{ text: L.item, cols: d.cols - qtyCols - amountCols }, { text: L.qty, cols: qtyCols, align: 'right' }, { text: L.amount, cols: amountCols, align: 'right' }])]);
+  let linesFen: Fen = 0;
+  for (const l of lines) {
+    linesFen += l.amountFen;
+    d.lines(itemRow(l.name, qty(l), formatYuan(l.amountFen), d.cols, qtyCols, amountCols));
+  }
+  // The lines always come to the refund (the journal checks it); should they not, the slip says by how much.
+  if (linesFen !== refundFen) d.lr(L.adjust, formatYuan(refundFen - linesFen));
+  d.rule();
+}
+
 function renderRefund(r: RefundSlipData, reprint: boolean, o: Required<Omit<RenderOptions, 'timeZone' | 'drawer'>> & RenderOptions): Buffer {
   const L: Labels = docLabels(o.locale);
   const d = new Doc(PAPER_COLUMNS[o.paper]);
@@ -159,6 +179,7 @@ function renderRefund(r: RefundSlipData, reprint: boolean, o: Required<Omit<Rend
   d.field(L.outTradeNo, r.outTradeNo);
   if (r.tradeNo) d.field(L.tradeNo, r.tradeNo);
   d.field(L.outRefundNo, r.outRefundNo);
+  if (r.lines && r.lines.length > 0) renderRefundLines(d, r.lines, r.refundFen, L);
   d.lr(L.original, formatYuan(r.originalFen));
   d.w.bold(true).size(1, 2);
   d.lr(L.refund, formatYuan(r.refundFen));

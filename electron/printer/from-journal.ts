@@ -1,8 +1,9 @@
 // Documents built from the journal: the receipt of a paid order and the slip of a refund, with the
-// cashier taken from the order's shift. Used to print after a sale, and to reprint an order that
-// never had a print job (e.g. sold while no printer was configured).
+// cashier taken from the order's (or the refund's) shift. Used to print after a sale or a refund
+// (refund-slips.ts), and to reprint one that never had a print job (e.g. made while no printer
+// was configured).
 import type { Journal } from '../journal/journal.js';
-import type { PrintDoc } from './documents.js';
+import type { PrintDoc, PrintDocKind, RefundSlipData } from './documents.js';
 
 export interface DocHeader {
   shopName: string;
@@ -47,13 +48,26 @@ export function receiptFromJournal(journal: Journal, outTradeNo: string, header:
   };
 }
 
-/** The slip of a refund (any state: a processing refund's slip says so). */
+/** The goods lines a refund by line gave back, named as sold; undefined for a refund by amount. */
+function refundLinesOf(journal: Journal, refundId: number, saleId: number): RefundSlipData['lines'] {
+  const given = journal.repos.lineRefunds.of(refundId);
+  if (given.length === 0) return undefined;
+  const sold = new Map(journal.repos.sales.lines(saleId).map((l) => [l.lineNo, l]));
+  return given.map((g) => {
+    const l = sold.get(g.lineNo);
+    // A weighed line is one piece (qty 1) of its weight: refunding it gives the whole weight back.
+    return { name: l?.name ?? `#${g.lineNo}`, qty: g.qty, ...(l?.weightG ? { weightG: l.weightG } : {}), amountFen: g.amountFen };
+  });
+}
+
+/** The slip of a refund (any state: a processing refund's slip says so), with its goods lines if by line. */
 export function refundSlipFromJournal(journal: Journal, outRefundNo: string, header: DocHeader): PrintDoc | null {
   const r = journal.refund(outRefundNo);
   if (!r) return null;
   const a = journal.attemptById(r.attemptId);
   if (!a) return null;
   const cashier = cashierOf(journal, r.shiftId);
+  const lines = refundLinesOf(journal, r.id, a.saleId);
   return {
     kind: 'refund',
     refund: {
@@ -70,6 +84,7 @@ export function refundSlipFromJournal(journal: Journal, outRefundNo: string, hea
       originalFen: a.amountFen,
       state: r.state,
       reason: r.reason,
+      ...(lines ? { lines } : {}),
     },
   };
 }
@@ -89,9 +104,26 @@ export interface ProgressSource {
  * never reaches the sale: the outcome is logged and the job stays in the journal for a retry.
  * Returns the unsubscribe.
  */
+/** The printer as the automatic prints need it (PrinterService). */
+export interface BackgroundPrinter {
+  print(doc: PrintDoc): Promise<{ ok: boolean; jobId: number | null } & ({ ok: true } | { ok: false; code: string; message: string })>;
+  /** Whether an original (in any state) of this document is in the print journal. */
+  has(kind: PrintDocKind, ref: string): boolean;
+}
+
+/** Prints without waiting: trouble is logged, and the job stays in the print journal for a retry. */
+export function printInBackground(printer: BackgroundPrinter, doc: PrintDoc, what: string, log: (line: string) => void): void {
+  void printer.print(doc).then(
+    (o) => {
+      if (!o.ok) log(`${what}: not printed (${o.code}: ${o.message}); job ${o.jobId} kept for retry`);
+    },
+    (e: unknown) => log(`${what}: print failed: ${e instanceof Error ? e.message : String(e)}`),
+  );
+}
+
 export function printReceiptsOnPaid(
   engine: ProgressSource,
-  printer: { print(doc: PrintDoc): Promise<{ ok: boolean; jobId: number | null } & ({ ok: true } | { ok: false; code: string; message: string })>; hasReceipt(outTradeNo: string): boolean },
+  printer: BackgroundPrinter,
   journal: Journal,
   header: () => DocHeader,
   log: (line: string) => void = () => undefined,
@@ -102,15 +134,9 @@ export function printReceiptsOnPaid(
     // A fast path only (the print journal is the real guard): forget the oldest past the limit.
     if (started.size >= MAX_TRACKED_PAID_ORDERS) started.delete(started.values().next().value!);
     started.add(view.outTradeNo);
-    if (printer.hasReceipt(view.outTradeNo)) return;
+    if (printer.has('receipt', view.outTradeNo)) return;
     const doc = receiptFromJournal(journal, view.outTradeNo, header());
-    if (!doc) return;
-    void printer.print(doc).then(
-      (o) => {
-        if (!o.ok) log(`receipt ${view.outTradeNo}: not printed (${o.code}: ${o.message}); job ${o.jobId} kept for retry`);
-      },
-      (e: unknown) => log(`receipt ${view.outTradeNo}: print failed: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    if (doc) printInBackground(printer, doc, `receipt ${view.outTradeNo}`, log);
   };
   engine.on('progress', on);
   return () => engine.off('progress', on);

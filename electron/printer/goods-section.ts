@@ -4,7 +4,7 @@
 import { formatYuan } from '../../shared/money.js';
 import type { BlindGoodsFigures, GoodsFigures } from '../../shared/ipc/goods.js';
 import { qtyText } from '../../shared/goods/units.js';
-import { cells, textColumns, wrapColumns } from './layout.js';
+import { itemRow, wrapColumns } from './layout.js';
 import type { Labels } from './doc-labels.js';
 
 export interface SectionWriter {
@@ -20,12 +20,7 @@ export function renderGoodsSection(d: SectionWriter, g: GoodsFigures | BlindGood
   const money = (f: number | null) => (f === null ? '' : formatYuan(f));
   const qtyCols = 9;
   const amountCols = 10;
-  const row = (name: string, qty: string, amount: string) => {
-    const nameCols = d.cols - qtyCols - (amount ? amountCols : 0);
-    if (textColumns(name) > nameCols) d.lines(wrapColumns(name, d.cols));
-    const first = textColumns(name) > nameCols ? '' : name;
-    d.lines([cells([{ text: first, cols: nameCols }, { text: qty, cols: qtyCols, align: 'right' }, ...(amount ? [{ text: amount, cols: amountCols, align: 'right' as const }] : [])])]);
-  };
+  const row = (name: string, qty: string, amount: string) => d.lines(itemRow(name, qty, amount, d.cols, qtyCols, amountCols));
   d.bold(true);
   d.lines([L.goods]);
   d.bold(false);

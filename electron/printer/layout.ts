@@ -153,3 +153,14 @@ export function cells(row: ReadonlyArray<{ text: string; cols: number; align?: '
 export function ruleLine(cols: number, ch = '-'): string {
   return ch.repeat(cols);
 }
+
+/**
+ * One item of a list: name | quantity | amount (no amount column when `amount` is empty). A name
+ * too long for its column goes on line(s) of its own, the numbers on the line below it.
+ */
+export function itemRow(name: string, qty: string, amount: string, cols: number, qtyCols: number, amountCols: number): string[] {
+  const nameCols = cols - qtyCols - (amount ? amountCols : 0);
+  const fits = textColumns(name) <= nameCols;
+  const numbers = cells([{ text: fits ? name : '', cols: nameCols }, { text: qty, cols: qtyCols, align: 'right' }, ...(amount ? [{ text: amount, cols: amountCols, align: 'right' as const }] : [])]);
+  return fits ? [numbers] : [...wrapColumns(name, cols), numbers];
+}

@@ -2,9 +2,9 @@
 //
 // Outcomes are data (PrintOutcome), never exceptions: the checkout must not fail a paid sale
 // because the printer is out of paper. A job is journaled before the first byte leaves, so a
-// failure leaves a `failed` job that retry() sends again, and reprint() prints any receipt again
-// from the journal. Jobs run one at a time (a network printer serves one connection, a serial
-// port has one owner) through a bounded queue.
+// failure leaves a `failed` job that retry() sends again, and reprint() prints any receipt or
+// refund slip again from the journal. Jobs run one at a time (a network printer serves one
+// connection, a serial port has one owner) through a bounded queue.
 import { PosError } from '../../shared/ipc/errors.js';
 import type { PrinterStatus } from '../../shared/ipc/contract.js';
 import { transportFor, type PrinterConfig } from './config.js';
@@ -52,6 +52,8 @@ export interface PrinterServiceOptions {
    * configured): reprint() falls back to it. Phase 2 wires it to the journal's sales.
    */
   receiptFor?: (outTradeNo: string) => PrintDoc | null;
+  /** The same for the slip of a refund (out_refund_no) made before any slip job existed. */
+  refundSlipFor?: (outRefundNo: string) => PrintDoc | null;
 }
 
 class Failure extends Error {
@@ -70,6 +72,7 @@ export class PrinterService {
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
   private readonly receiptFor: ((outTradeNo: string) => PrintDoc | null) | null;
+  private readonly refundSlipFor: ((outRefundNo: string) => PrintDoc | null) | null;
   private tail: Promise<unknown> = Promise.resolve();
   private queued = 0;
 
@@ -78,6 +81,7 @@ export class PrinterService {
     this.now = o.now ?? (() => new Date());
     this.log = o.log ?? (() => undefined);
     this.receiptFor = o.receiptFor ?? null;
+    this.refundSlipFor = o.refundSlipFor ?? null;
     this.cfg = o.config ?? null;
     this.transport = this.cfg ? transportFor(this.cfg) : null;
   }
@@ -182,7 +186,8 @@ export class PrinterService {
   async reprint(ref: string, kind: PrintDocKind = 'receipt'): Promise<PrintOutcome> {
     const original = this.store.latestOriginal(kind, ref);
     if (original) return this.journalAndRun({ ...original.doc, reprint: true }, original.id);
-    const built = kind === 'receipt' && this.receiptFor ? this.receiptFor(ref) : null;
+    const build = kind === 'receipt' ? this.receiptFor : kind === 'refund' ? this.refundSlipFor : null;
+    const built = build ? build(ref) : null;
     if (!built) return { ok: false, jobId: null, code: 'not_found', message: `no ${kind} ${ref} in the print journal`, retryable: false };
     const n = normalizeDoc({ ...built, reprint: true });
     if (!n.ok) {
@@ -192,9 +197,14 @@ export class PrinterService {
     return this.journalAndRun(n.doc, null);
   }
 
+  /** Whether an original (in any state) of this document is in the print journal. */
+  has(kind: PrintDocKind, ref: string): boolean {
+    return this.store.latestOriginal(kind, ref) !== null;
+  }
+
   /** Whether a receipt (original, in any state) of this order is in the print journal. */
   hasReceipt(outTradeNo: string): boolean {
-    return this.store.latestOriginal('receipt', outTradeNo) !== null;
+    return this.has('receipt', outTradeNo);
   }
 
   /** The print journal, newest first (for a "print jobs" screen). */

@@ -204,6 +204,8 @@ export const invokeSchemas = {
   // --- printing (issue 7) ---
   'printer.status': empty,
   'printer.reprint': z.strictObject({ outTradeNo }),
+  /** A copy of a refund's slip (补打退款单), marked 重印; built from the journal when it never printed. */
+  'printer.reprintRefund': z.strictObject({ outRefundNo: outTradeNo }),
   /** The same blind rule as shift.xReport / shift.dayReport: an open shift's figures need managerPin. */
   'printer.printReport': z.strictObject({ shiftId: z.number().int().min(1).optional(), date: isoDate.optional(), managerPin: pin.optional() }),
   /** Prints again every journaled job that failed (paper out, printer off…). */
@@ -274,6 +276,7 @@ export interface InvokeResults extends GoodsInvokeResults, HeadOfficeInvokeResul
   'shift.export': ExportResult;
   'printer.status': PrinterStatus;
   'printer.reprint': { jobId: number };
+  'printer.reprintRefund': { jobId: number };
   'printer.printReport': { jobId: number };
   'printer.retryFailed': { retried: number; printed: number };
   'system.status': SystemStatusView;

@@ -4,6 +4,8 @@ import type { PartialHandlers } from '../types.js';
 import type { Runtime } from '../../app/runtime.js';
 import { showCashSale } from './display.js';
 import type { GoodsService } from '../../goods/service.js';
+import type { PaymentEngine } from '../../checkout/engine.js';
+import type { OrderDetail } from '../../../shared/ipc/contract.js';
 
 /**
  * Goods sales (issue 11) pass the goods checks first (catalogue prices, 抹零 rule, manager PIN for a
@@ -13,6 +15,13 @@ function goodsChecked<P extends { managerPin?: string | undefined }>(goods: Good
   const { managerPin, ...rest } = p;
   goods?.checkSale({ ...(rest as unknown as Parameters<GoodsService['checkSale']>[0]), managerPin });
   return rest;
+}
+
+/** The engine's refund; then the runtime is told (a refund that succeeded at once prints its slip). */
+export async function refundAndTell(rt: Runtime, input: Parameters<PaymentEngine['refund']>[0]): Promise<OrderDetail> {
+  const detail = await rt.engine().refund(input);
+  rt.refunded?.(detail.outTradeNo);
+  return detail;
 }
 
 export function checkoutHandlers(rt: Runtime, goods: GoodsService | null = null): PartialHandlers {
@@ -36,7 +45,7 @@ export function checkoutHandlers(rt: Runtime, goods: GoodsService | null = null)
       rt.pin.check(managerPin);
       // A goods sale refunded in full gives back every line (stock returns); in part: by line only.
       const lines = goods?.amountRefundLines(input.outTradeNo, input.amountFen, engine().get(input.outTradeNo).refundableFen) ?? null;
-      return engine().refund(lines ? { ...input, lines } : input);
+      return refundAndTell(rt, lines ? { ...input, lines } : input);
     },
     'orders.reverse': ({ managerPin, outTradeNo }) => {
       rt.pin.check(managerPin);

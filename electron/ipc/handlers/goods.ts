@@ -8,6 +8,7 @@ import { goodsReport, goodsReportCsv, goodsReportHtml } from '../../goods/report
 import { writeFileAtomic } from '../../settings/store.js';
 import { PosError } from '../../../shared/ipc/errors.js';
 import type { PdfRenderer } from './export.js';
+import { refundAndTell } from './checkout.js';
 
 export interface GoodsHandlerDeps {
   goods: GoodsService;
@@ -71,7 +72,7 @@ export function goodsHandlers(rt: Runtime, d: GoodsHandlerDeps): PartialHandlers
       pin(managerPin);
       const amountFen = g.quoteRefund(outTradeNo, lines);
       if (amountFen < 1) throw new PosError('conflict', 'lines: the chosen lines were charged nothing: there is no money to give back');
-      return rt.engine().refund({ outTradeNo, amountFen, lines, ...(reason ? { reason } : {}) });
+      return refundAndTell(rt, { outTradeNo, amountFen, lines, ...(reason ? { reason } : {}) });
     },
     'goods.report': ({ shiftId, date }) => goodsReport(rt.journal.db, filterOf(shiftId, date, d.currentShiftId)),
     'goods.exportReport': async ({ shiftId, date, format }) => {

@@ -16,17 +16,20 @@ export interface PrinterHandlerDeps {
 
 export function printerHandlers(d: PrinterHandlerDeps): PartialHandlers {
   const now = d.now ?? Date.now;
+  /** A copy of a receipt (by out_trade_no) or of a refund slip (by out_refund_no), marked 重印. */
+  const reprint = async (ref: string, kind: 'receipt' | 'refund') => {
+    const o = await d.printer.reprint(ref, kind);
+    if (!o.ok) throw printOutcomeError(o);
+    return { jobId: o.jobId };
+  };
   return {
     'printer.status': () => d.printer.status(),
     'printer.retryFailed': async () => {
       const outcomes = await d.printer.retryFailed();
       return { retried: outcomes.length, printed: outcomes.filter((o) => o.ok).length };
     },
-    'printer.reprint': async ({ outTradeNo }) => {
-      const o = await d.printer.reprint(outTradeNo);
-      if (!o.ok) throw printOutcomeError(o);
-      return { jobId: o.jobId };
-    },
+    'printer.reprint': ({ outTradeNo }) => reprint(outTradeNo, 'receipt'),
+    'printer.reprintRefund': ({ outRefundNo }) => reprint(outRefundNo, 'refund'),
     /**
      * A day's report when `date` is given, else the given shift's (Z or X), else the open shift's X.
      * An open shift's figures are printed blind unless the manager PIN is given (as on screen).

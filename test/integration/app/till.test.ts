@@ -12,7 +12,7 @@ import { startApp, type RunningApp } from '../../../electron/app/start.js';
 import { FileSecretStore } from '../../../electron/settings/store.js';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
 import type { PaymentView } from '../../../shared/ipc/contract.js';
-import { call, ctx } from './handlers.js';
+import { call, ctx, dropAnswers } from './handlers.js';
 
 const FAST = { queryIntervalMs: 100, payDeadlineMs: 3_000, requestTimeoutMs: 1_000, reconcileIntervalMs: 200, tickMs: 0 };
 const apps: RunningApp[] = [];
@@ -176,12 +176,7 @@ describe('withdrawals in the wired till', () => {
     sandbox.ledger.settleAll();
 
     // The gateway acts on the request, but its answer is lost on the way back.
-    const client = app.runtime.gateway().client;
-    const realCall = client.call.bind(client);
-    client.call = (async (method: string, params: never, opts?: never) => {
-      const real = await realCall(method as never, params, opts);
-      return method === 'merchant.withdraw' ? { kind: 'unknown', reason: 'answer dropped (test)' } : real;
-    }) as typeof client.call;
+    const restore = dropAnswers(app, 'merchant.withdraw');
 
     const first = await call(app, 'merchant.withdraw', { managerPin: '0000', amountFen: 10_000, ...account });
     expect(await call(app, 'merchant.withdrawals', { managerPin: '0000' })).toMatchObject([{ outTradeNo: first.outTradeNo, amountFen: 10_000, state: 'requested' }]);
@@ -198,7 +193,7 @@ describe('withdrawals in the wired till', () => {
     expect((await call(app, 'merchant.withdrawals', { managerPin: '0000' }))[0]).toMatchObject({ state: 'paid', feeFen: 200 });
 
     // Answered now: the next one may go, and a refusal is recorded as such.
-    client.call = realCall as typeof client.call;
+    restore();
     const refused = await dispatch(app.handlers, 'merchant.withdraw', { managerPin: '0000', amountFen: 10_000_000, ...account }, ctx);
     expect(refused).toMatchObject({ ok: false, error: { code: 'rejected', gatewayCode: 15503 } });
     expect((await call(app, 'merchant.withdrawals', { managerPin: '0000' }))[0]).toMatchObject({ amountFen: 10_000_000, state: 'refused' });

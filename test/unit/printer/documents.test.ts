@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeToPrinted, type PrintedDoc } from '../../../electron/printer/decode.js';
 import { formatLocalTime, normalizeDoc, renderDoc, docRef, type PrintDoc, type RenderOptions } from '../../../electron/printer/documents.js';
 import { PAPER_COLUMNS, type PaperWidth } from '../../../electron/printer/layout.js';
-import { cashReceipt, matchingZReport, receiptDoc, refundDoc, reportDoc, weixinReceipt, WEIXIN_CODE, zReport } from '../../fixtures/printer/docs.js';
+import { cashReceipt, lineRefundSlip, matchingZReport, receiptDoc, refundDoc, refundSlip, reportDoc, weixinReceipt, WEIXIN_CODE, zReport } from '../../fixtures/printer/docs.js';
 
 const TZ = 'Asia/Shanghai';
 const PAPERS: PaperWidth[] = ['58mm', '80mm'];
@@ -101,6 +101,33 @@ describe.each(PAPERS)('refund slip on %s paper', (paper) => {
     expect(p.text).toContain('顾客退货：包装破损');
     expect(p.text).toContain('顾客签名');
     expect(p.drawerKicks).toEqual([]);
+    // A refund by amount has no goods lines.
+    expect(p.text).not.toContain('退货商品');
+  });
+
+  it('a refund by goods line lists each line given back: name, quantity (weight for a weighed line), amount in yuan', () => {
+    const p = print(refundDoc(lineRefundSlip), paper);
+    expect(p.text).toContain('退货商品:');
+    // On one line where the name fits its column (80 mm); else the name, its numbers under it.
+    expect(p.text).toMatch(paper === '80mm' ? /^可口可乐 500ml +2 +7\.00$/m : /^可口可乐 500ml\n +2 +7\.00$/m);
+    expect(p.text).toMatch(/^散装大米 +1\.300 kg +7\.80$/m);
+    // Too long for its column on any paper: wrapped on lines of its own, its numbers under it.
+    expect(p.text).toMatch(/^红富士苹果（山东烟台[\s\S]{0,40}85mm 以上）\n +1 +12\.99$/m);
+    // The lines add up to the refund: no adjustment line; the amount is the bold one below.
+    expect(p.text).not.toContain('调整');
+    expect(lineWith(p, '退款金额').text).toMatch(/27\.79$/);
+    expect(p.lines.findIndex((l) => l.text.includes('退货商品'))).toBeLessThan(p.lines.findIndex((l) => l.text.includes('退款金额')));
+    if (paper === '80mm') expect(p.text).toMatch(/^商品 +数量 +金额$/m);
+    else expect(p.text).not.toMatch(/^商品 +数量/m);
+  });
+
+  it('lines that do not come to the refund get an adjustment line; English labels on request', () => {
+    const off = { ...lineRefundSlip, refundFen: lineRefundSlip.refundFen + 1 };
+    expect(lineWith(print(refundDoc(off), paper), '调整').text).toMatch(/0\.01$/);
+    const en = print(refundDoc(lineRefundSlip), paper, { locale: 'en' });
+    expect(en.text).toContain('REFUND SLIP');
+    expect(en.text).toContain('Items returned:');
+    expect(en.text).toMatch(/^Refund +27\.79$/m);
   });
 });
 
@@ -190,6 +217,13 @@ describe('documents are validated before anything is journaled', () => {
     const r = normalizeDoc(receiptDoc());
     expect(r.ok && r.doc.kind === 'receipt' && r.doc.receipt.payer).toBe('1345**********6789');
     expect(JSON.stringify(r)).not.toContain(WEIXIN_CODE);
+  });
+
+  it('refund lines are optional, and a bad one is refused with its path', () => {
+    expect(normalizeDoc(refundDoc(refundSlip))).toMatchObject({ ok: true });
+    const bad = normalizeDoc(refundDoc({ ...lineRefundSlip, lines: [{ name: '可乐', qty: 0, amountFen: 1.5 }] }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.issues.map((i) => i.path)).toEqual(['refund.lines.0.qty', 'refund.lines.0.amountFen']);
   });
 
   it('refs: out_trade_no, out_refund_no, report keys', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { PAPER_COLUMNS, cells, fitColumns, leftRight, printable, textColumns, wrapColumns } from '../../../electron/printer/layout.js';
+import { PAPER_COLUMNS, cells, fitColumns, itemRow, leftRight, printable, textColumns, wrapColumns } from '../../../electron/printer/layout.js';
 
 const textArb = fc.array(fc.constantFrom('a', 'Z', '1', ' ', '.', '中', '文', '￥', '（', '）', 'é', '😀', '\x1b', '\n', '\t'), { maxLength: 80 }).map((a) => a.join(''));
 
@@ -65,6 +65,24 @@ describe('columns', () => {
         const lines = leftRight(left, right, cols);
         for (const l of lines) expect(textColumns(l)).toBeLessThanOrEqual(cols);
         expect(lines[lines.length - 1]!.endsWith(right)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('itemRow', () => {
+  it('name | qty | amount on one line when the name fits; else the name wrapped above its numbers', () => {
+    expect(itemRow('可乐', '2', '7.00', 32, 5, 10)).toEqual([`可乐${' '.repeat(13)}    2      7.00`]);
+    const long = itemRow('红富士苹果（山东烟台，精选大果）', '1', '12.99', 32, 5, 10);
+    expect(long).toEqual(['红富士苹果（山东烟台，精选大果）', `${' '.repeat(17)}    1     12.99`]);
+    // No amount column (a blind report): the name gets its room.
+    expect(itemRow('可乐', '2', '', 20, 5, 10)).toEqual([`可乐${' '.repeat(11)}    2`]);
+  });
+
+  it('never wider than the paper', () => {
+    fc.assert(
+      fc.property(textArb, fc.constantFrom(...Object.values(PAPER_COLUMNS)), (name, cols) => {
+        for (const l of itemRow(name, '12.345 kg', '9999.99', cols, 10, 10)) expect(textColumns(l)).toBeLessThanOrEqual(cols);
       }),
     );
   });
