@@ -209,6 +209,7 @@ const en: Record<keyof typeof zh, string> = {
   'history.next': 'Next',
   'history.timeline': 'Timeline',
   'history.refunds': 'Refunds',
+  'history.reprintRefund': 'Reprint refund slip',
   'history.queryNow': 'Query now',
   'history.refund': 'Refund',
   'history.reverse': 'Reverse',

@@ -216,6 +216,7 @@ export default {
   'history.next': '下一页',
   'history.timeline': '状态记录',
   'history.refunds': '退款记录',
+  'history.reprintRefund': '补打退款单',
   'history.queryNow': '立即查询',
   'history.refund': '退款',
   'history.reverse': '撤销',

@@ -1,6 +1,6 @@
 // History: search the journal's orders, open one with its timeline, refunds and goods lines, and act
 // on it (query now, refund full or partial, refund chosen lines, reverse a pending one — the refunds
-// and the reverse behind the manager PIN).
+// and the reverse behind the manager PIN; reprint its receipt or a refund's slip).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { invoke } from '../api';
@@ -142,16 +142,27 @@ export const useOrdersStore = defineStore('orders', () => {
     return act('reverse', () => invoke('orders.reverse', { outTradeNo: no, managerPin }));
   }
 
-  async function reprint(): Promise<IpcError | null> {
-    const no = detail.value?.outTradeNo;
-    if (!no) return null;
+  async function printCopy(run: () => Promise<{ ok: true } | { ok: false; error: IpcError }>): Promise<IpcError | null> {
     acting.value = 'reprint';
-    const r = await invoke('printer.reprint', { outTradeNo: no });
+    actionDone.value = null;
+    const r = await run();
     acting.value = null;
     if (!r.ok) return r.error;
     actionDone.value = 'reprint';
     return null;
   }
 
-  return { filters, rows, total, offset, loading, error, detail, detailError, lines, acting, actionDone, search, open, close, queryNow, refund, refundLines, reverse, reprint };
+  /** 补打小票: the open order's receipt again. */
+  function reprint(): Promise<IpcError | null> {
+    const no = detail.value?.outTradeNo;
+    if (!no) return Promise.resolve(null);
+    return printCopy(() => invoke('printer.reprint', { outTradeNo: no }));
+  }
+
+  /** 补打退款单: the slip of one of the open order's refunds again. */
+  function reprintRefund(outRefundNo: string): Promise<IpcError | null> {
+    return printCopy(() => invoke('printer.reprintRefund', { outRefundNo }));
+  }
+
+  return { filters, rows, total, offset, loading, error, detail, detailError, lines, acting, actionDone, search, open, close, queryNow, refund, refundLines, reverse, reprint, reprintRefund };
 });

@@ -2,7 +2,8 @@
 // sandbox): three items scanned with the wedge and paid by a scanned payment code; History shows
 // the lines adding up to what was charged (抹零 included); one line refunded from History with the
 // keyboard only (↑↓, Space, Enter, the manager PIN — nothing chosen and a wrong PIN refused
-// first); its stock back; the X report's goods section (blind: quantities; manager: takings).
+// first); its stock back, its refund slip printed with the line and 补打退款单 printing a copy; the
+// X report's goods section (blind: quantities; manager: takings).
 // Then the goods rules on the 商品 screen: discount limit and scale label layout, with their
 // errors, an example label and a label tried against the layout. Screenshots taken and looked at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,17 @@ describe('goods in history, refunds by line and the reports', () => {
     expect(await stock('A2')).toBe(20);
     expect(await stock('A1')).toBe(99);
     await screenshot(page, 'goods-history-refunded');
+    // Its refund slip printed at once, with the line given back; 补打退款单 prints a copy.
+    const slips = () => decodeToPrinted(readFileSync(printerFile)).text.split(/^退款单$/m).slice(1);
+    await expect.poll(() => slips().length).toBe(1);
+    expect(slips()[0]).toMatch(new RegExp(`^红富士苹果 +1 +${(sold.lines[1]!.amountFen / 100).toFixed(2)}$`, 'm'));
+    expect(slips()[0]).toContain('收银员: c1 小王');
+    await page.getByTestId('reprint-refund').click();
+    await expect.poll(() => text(page, 'action-done')).toBe('已发送到打印机');
+    await expect.poll(() => slips().length).toBe(2);
+    expect(slips()[1]).toContain('** 重印 **');
+    await page.getByTestId('refunds').scrollIntoViewIfNeeded();
+    await screenshot(page, 'goods-history-refund-slip');
     // Nothing left of that line: it is no longer offered.
     await page.getByTestId('refund-lines').click();
     expect(await page.getByTestId('pick-2').count()).toBe(0);
