@@ -11,7 +11,7 @@
 // Concurrency: steps of one attempt run one at a time (a per-ref lock); different attempts run
 // side by side. The journal is synchronous, so each commit is atomic in the event loop.
 import { EventEmitter } from 'node:events';
-import { checkAmountFen, type Fen } from '../../shared/money.js';
+import type { Fen } from '../../shared/money.js';
 import { checkAuthCode, maskCode, paymentCodeChannel } from '../../shared/paycode.js';
 import { canTransition, QR_METHODS, channelOfMethod, type AttemptState, type QrMethod } from '../../shared/payment.js';
 import { PosError, type IpcIssue } from '../../shared/ipc/errors.js';
@@ -21,16 +21,16 @@ import {
   JournalConflictError,
   type AttemptRow,
   type Journal,
-  type SaleAdjust,
-  type SaleLine,
   type SearchQuery,
   type TransitionChange,
   type TransitionSource,
 } from '../journal/journal.js';
 import type { RefundLineInput } from '../journal/repos/line-refunds.js';
-import { classifyCreate, classifyPay, classifyQuery, codeOf, reasonOf, tradeNoOf, verdictState } from './classify.js';
+import { classifyCreate, classifyPay, codeOf, reasonOf, tradeNoOf } from './classify.js';
 import { DEFAULT_ENGINE_CONFIG, REVERSIBLE_CHANNELS, type EngineConfig } from './config.js';
-import { OwedWork } from './owed-work.js';
+import { OnlineWatch, type OnlineEvent } from './online.js';
+import { OwedWork, type OwedWorkDeps, type RecoveryStatus } from './owed-work.js';
+import { checkSaleInput, invalid, refundAmountOf, type StartInput } from './inputs.js';
 import { PaidNotices, type NoticeResult, type PaidNotice } from './paid-notices.js';
 import { DEFAULT_PROFILE, QR_METHODS_NOT_AT_COUNTER, qrPayParams, qrUrlOf, scanPayParams, type MerchantProfile } from './params.js';
 import { RefQueue } from './ref-queue.js';
@@ -38,10 +38,16 @@ import { orderDetail, orderRowOf, paymentView } from './views.js';
 
 // The pieces (each re-exported here, where the rest of the app imports them from):
 //   config.ts        the settings (EngineConfig) and the retry waits
-//   owed-work.ts     the steps that settle the outbox rows: query, reverse, refund, late refund
+//   inputs.ts        what the UI sends (StartInput) and its checks
+//   online.ts        whether the gateway answers, and the probe while it does not
+//   owed-work.ts     the steps that settle the outbox rows (query, reverse) and their dispatch
+//   refunds.ts       the refund steps, and the full refund owed by a late payment
 //   paid-notices.ts  verified callbacks and reconciliations that say "paid"
 //   ref-queue.ts     per-ref locks, timers and the tracking of background work
 export { DEFAULT_ENGINE_CONFIG, type Backoff, type EngineConfig } from './config.js';
+export type { StartInput } from './inputs.js';
+export type { OnlineEvent } from './online.js';
+export type { RecoveryStatus } from './owed-work.js';
 export type { NoticeResult, PaidNotice } from './paid-notices.js';
 
 export interface EngineDeps {
@@ -58,24 +64,6 @@ export interface EngineDeps {
   log?: (line: string) => void;
 }
 
-export interface StartInput {
-  amountFen: Fen;
-  note?: string;
-  lines?: SaleLine[];
-  /** Goods sales: order discount and 抹零 (the journal checks that the lines add up with them). */
-  adjust?: SaleAdjust | null;
-  /** Retry a sale whose earlier attempts took no money (a new attempt, a new out_trade_no). */
-  saleId?: number;
-}
-
-export type OnlineEvent = { online: boolean; reason: string | null };
-export type RecoveryStatus = { running: boolean; owed: number };
-
-const MAX_NOTE_CHARS = 200;
-
-function invalid(path: string, message: string): PosError {
-  return new PosError('invalid_payload', `${path}: ${message}`, { issues: [{ path, message }] });
-}
 
 export class PaymentEngine extends EventEmitter {
   private readonly journal: Journal;
@@ -90,12 +78,9 @@ export class PaymentEngine extends EventEmitter {
   private readonly notices: PaidNotices;
   private currentNo: string | null = null;
   private ticker: NodeJS.Timeout | null = null;
-  private reconciler: NodeJS.Timeout | null = null;
-  private prober: NodeJS.Timeout | null = null;
-  private online: OnlineEvent = { online: true, reason: null };
+  private readonly online: OnlineWatch;
   private failures = 0;
   private stopped = false;
-  private recovering = false;
 
   constructor(deps: EngineDeps) {
     super();
@@ -107,7 +92,8 @@ export class PaymentEngine extends EventEmitter {
     this.shiftId = deps.currentShiftId ?? (() => null);
     this.log = deps.log ?? (() => undefined);
     this.queue = new RefQueue(this.log);
-    this.work = new OwedWork({
+    // The engine's own calls the pieces make: the journal commit, the gateway call, the clock.
+    const port: OwedWorkDeps = {
       journal: this.journal,
       cfg: this.cfg,
       merchantNo: this.profile.merchantNo,
@@ -120,13 +106,16 @@ export class PaymentEngine extends EventEmitter {
       confirm: (outTradeNo, by) => this.confirm(outTradeNo, by),
       emitProgress: (a) => this.emitProgress(a),
       nextSettle: () => this.nextSettle(),
-    });
-    this.notices = new PaidNotices({
-      journal: this.journal,
-      queue: this.queue,
-      work: this.work,
-      commit: (a, to, change) => this.commit(a, to, change),
-      confirm: (outTradeNo, by) => this.confirm(outTradeNo, by),
+      recoveryChanged: (status) => this.emit('recovery', status),
+    };
+    this.work = new OwedWork(port);
+    this.notices = new PaidNotices({ ...port, work: this.work });
+    this.online = new OnlineWatch({
+      probeIntervalMs: this.cfg.probeIntervalMs,
+      stopped: () => this.stopped,
+      log: this.log,
+      probe: () => void this.track(this.probe()),
+      changed: (e) => this.emit('online', e),
     });
   }
 
@@ -135,7 +124,7 @@ export class PaymentEngine extends EventEmitter {
   }
 
   isOnline(): OnlineEvent {
-    return { ...this.online };
+    return this.online.current();
   }
 
   // ================================================================ the UI's calls
@@ -244,21 +233,7 @@ export class PaymentEngine extends EventEmitter {
     const a = this.mustGet(outTradeNo);
     if (a.state === 'paid') throw new PosError('conflict', `${outTradeNo} is already paid: refund it instead`);
     if (a.state !== 'created' && a.state !== 'pending') return this.payment(outTradeNo);
-    this.work.abortWait(outTradeNo);
-    await this.withLock(outTradeNo, async () => {
-      const cur = this.journal.attempt(outTradeNo)!;
-      if ((cur.state === 'created' || cur.state === 'pending') && !REVERSIBLE_CHANNELS.has(cur.channel)) {
-        // No reverse for this channel: stop waiting here; the gateway closes the order itself
-        // and the outbox keeps asking until it says so (or that it was paid after all).
-        this.journal.updateAttempt(outTradeNo, { deadlineAtMs: this.now(), reason: 'cancelled by the cashier: waiting for the gateway to close it', reasonCode: 'cancelled' }, 'cancel');
-        this.journal.reschedule('attempt', outTradeNo, 'settle', this.now(), null);
-        this.emitProgress(this.journal.attempt(outTradeNo)!);
-      } else if (cur.state === 'created' || cur.state === 'pending') {
-        const next = this.commit(cur, 'reversing', { source: 'cancel', reason: 'cancelled by the cashier', reasonCode: 'cancelled', reversalWhy: 'cancel', next: { action: 'reverse', dueAtMs: this.now() } });
-        await this.work.reverseStep(next, this.journal.owedWork('attempt', outTradeNo)!);
-      }
-    });
-    this.armFor('attempt', outTradeNo);
+    await this.work.cancel(outTradeNo);
     return this.payment(outTradeNo);
   }
 
@@ -283,22 +258,7 @@ export class PaymentEngine extends EventEmitter {
     const a = this.mustGet(outTradeNo);
     if (a.kind === 'cash') return this.get(outTradeNo);
     this.checkCanTakeMobile();
-    await this.withLock(outTradeNo, async () => {
-      const row = this.journal.owedWork('attempt', outTradeNo);
-      const cur = this.journal.attempt(outTradeNo)!;
-      if (row && row.action === 'settle') {
-        await this.work.settleStep(cur, row);
-        return;
-      }
-      const v = classifyQuery(await this.call('trade.query', { merchant_no: this.profile.merchantNo, out_trade_no: outTradeNo }));
-      const says = verdictState(v);
-      if (says === 'paid' && v.kind === 'paid' && this.work.paidAfterClose(cur, 'query', v.tradeNo)) return;
-      if (says && says !== cur.state && !(cur.state === 'paid' && says === 'paid')) {
-        // A final order the gateway sees differently: kept for the reconciliation, not changed.
-        this.journal.note('attempt.gateway_differs', outTradeNo, { journal: cur.state, gateway: says, reason: reasonOf(v) });
-      }
-    });
-    this.armFor('attempt', outTradeNo);
+    await this.work.queryNow(outTradeNo);
     return this.get(outTradeNo);
   }
 
@@ -306,17 +266,7 @@ export class PaymentEngine extends EventEmitter {
   async refund(input: { outTradeNo: string; amountFen?: Fen; reason?: string; lines?: RefundLineInput[] }): Promise<OrderDetail> {
     const a = this.mustGet(input.outTradeNo);
     if (a.state !== 'paid') throw new PosError('conflict', `${a.outTradeNo} is ${a.state}: only a paid order can be refunded`);
-    const detail = orderDetail(this.journal, a);
-    const amountFen = input.amountFen ?? detail.refundableFen;
-    if (input.amountFen !== undefined) {
-      const p = checkAmountFen(input.amountFen, 'amountFen');
-      if (p) throw invalid('amountFen', p.replace(/^amountFen: /, ''));
-    }
-    if (amountFen < 1) throw new PosError('conflict', `${a.outTradeNo}: nothing left to refund`);
-    if (amountFen > detail.refundableFen) throw invalid('amountFen', `must be at most the ${detail.refundableFen} fen still refundable`);
-    if (a.channel === 'unionpay' && amountFen !== a.amountFen) {
-      throw invalid('amountFen', 'UnionPay orders are refunded whole (the gateway has no partial UnionPay refund)');
-    }
+    const amountFen = refundAmountOf(a, orderDetail(this.journal, a).refundableFen, input.amountFen);
     if (a.kind !== 'cash') this.checkCanTakeMobile();
     let r;
     try {
@@ -368,18 +318,9 @@ export class PaymentEngine extends EventEmitter {
 
   // ================================================================ recovery and background
 
-  /** At start: every open outbox row gets a step now (query → paid, or reverse). */
-  async recover(): Promise<void> {
-    const rows = this.journal.openWork();
-    this.log(`recover: ${rows.length} open item(s)`);
-    this.recovering = true;
-    this.emit('recovery', this.recoveryStatus());
-    try {
-      await this.work.runMany(rows, true);
-    } finally {
-      this.recovering = false;
-      this.emit('recovery', this.recoveryStatus());
-    }
+  /** At start: every open outbox row gets a step now (query → paid, or reverse); 'recovery' events before and after. */
+  recover(): Promise<void> {
+    return this.work.recover();
   }
 
   /**
@@ -393,21 +334,21 @@ export class PaymentEngine extends EventEmitter {
 
   /** Whether recovery is running, and how many items of owed work (queries, reversals, refunds) are open. */
   recoveryStatus(): RecoveryStatus {
-    return { running: this.recovering, owed: this.journal.openWork().length };
+    return this.work.recoveryStatus();
   }
 
+  /** Every reconcileIntervalMs, the due outbox rows get their steps. */
   startReconciler(): void {
-    if (this.reconciler || this.stopped) return;
-    this.reconciler = setInterval(() => this.track(this.work.sweep()), this.cfg.reconcileIntervalMs);
-    this.reconciler.unref?.();
+    this.work.startReconciler();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.clearTimers();
-    for (const t of [this.reconciler, this.ticker, this.prober]) if (t) clearInterval(t);
-    this.reconciler = this.ticker = this.prober = null;
-    this.work.abortWaits();
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.online.stop();
+    this.work.stop();
     await this.queue.drain();
   }
 
@@ -428,9 +369,7 @@ export class PaymentEngine extends EventEmitter {
   }
 
   private checkStart(input: StartInput): void {
-    const p = checkAmountFen(input.amountFen, 'amountFen');
-    if (p) throw invalid('amountFen', p.replace(/^amountFen: /, ''));
-    if (input.note !== undefined && (typeof input.note !== 'string' || input.note.length > MAX_NOTE_CHARS)) throw invalid('note', `must be at most ${MAX_NOTE_CHARS} characters`);
+    checkSaleInput(input);
     if (this.stopped) throw new PosError('unavailable', 'the payment engine is stopped');
     const cur = this.currentNo ? this.journal.attempt(this.currentNo) : null;
     if (cur && (cur.state === 'created' || cur.state === 'pending') && (cur.deadlineAtMs === null || cur.deadlineAtMs > this.now())) {
@@ -439,9 +378,8 @@ export class PaymentEngine extends EventEmitter {
   }
 
   private checkCanTakeMobile(): void {
-    if (!this.online.online) {
-      throw new PosError('offline', `The payment gateway cannot be reached (${this.online.reason ?? 'no answer'}). Take cash, or try again when it answers.`);
-    }
+    const { online, reason } = this.online.current();
+    if (!online) throw new PosError('offline', `The payment gateway cannot be reached (${reason ?? 'no answer'}). Take cash, or try again when it answers.`);
   }
 
   private mustGet(outTradeNo: string): AttemptRow {
@@ -506,23 +444,8 @@ export class PaymentEngine extends EventEmitter {
   }
 
   private setOnline(online: boolean, reason: string | null): void {
-    if (this.online.online === online) {
-      if (!online) this.online.reason = reason;
-      return;
-    }
-    this.online = { online, reason };
-    this.log(`gateway ${online ? 'online' : `offline: ${reason}`}`);
-    this.emit('online', { ...this.online });
-    if (!online && !this.prober && !this.stopped) {
-      this.prober = setInterval(() => this.track(this.probe()), this.cfg.probeIntervalMs);
-      this.prober.unref?.();
-    }
-    if (online) {
-      if (this.prober) clearInterval(this.prober);
-      this.prober = null;
-      // Owed work resumes at once, not at its backed-off time.
-      if (!this.stopped) this.track(this.work.resume());
-    }
+    // Back online: the owed work resumes at once, not at its backed-off time.
+    if (this.online.set(online, reason) && online && !this.stopped) this.track(this.work.resume());
   }
 
   private async probe(): Promise<void> {

@@ -2,46 +2,44 @@
 // refund without an answer, has one open outbox row, and `step` settles it. Each step calls the
 // gateway, classifies the answer (classify.ts), commits the consequence through the engine's
 // commit (journal first, then 'progress'), and leaves the row rescheduled or closed. The live
-// flows, recovery and the reconciler all run these same steps.
-import type { AttemptState } from '../../shared/payment.js';
-import type { GatewayOutcome, MethodName, MethodParams, MethodResult } from '../gateway/client.js';
-import type { AttemptRow, Journal, OutboxRow, TransitionChange, TransitionSource } from '../journal/journal.js';
-import { classifyQuery, classifyRefund, classifyReverse, reasonOf, tradeNoOf, type Verdict } from './classify.js';
+// flows, recovery and the reconciler all run these same steps. This file holds the dispatch and
+// the attempt's steps (query, reverse); the refund steps are in refunds.ts.
+import type { AttemptRow, Journal, OutboxRow } from '../journal/journal.js';
+import { classifyQuery, classifyReverse, reasonOf, verdictState, type Verdict } from './classify.js';
 import { backoffMs, REVERSIBLE_CHANNELS, type EngineConfig } from './config.js';
 import type { RefQueue } from './ref-queue.js';
+import { Refunds, type RefundsDeps } from './refunds.js';
 
 /** What the steps use of the engine: its journal, settings and queue, and its own calls back. */
-export interface OwedWorkDeps {
-  journal: Journal;
-  cfg: EngineConfig;
-  merchantNo: string;
+export interface OwedWorkDeps extends RefundsDeps {
   queue: RefQueue;
-  now(): number;
-  log(line: string): void;
   stopped(): boolean;
-  /** The engine's gateway call (it counts the calls without an answer that make it offline). */
-  call<M extends MethodName>(method: M, params: MethodParams<M>, signal?: AbortSignal): Promise<GatewayOutcome<MethodResult<M>>>;
-  /** Commits a state change if the state machine allows it, then tells the UI. */
-  commit(a: AttemptRow, to: AttemptState, change: TransitionChange): AttemptRow;
   /** Records that the gateway vouched for this final order. */
-  confirm(outTradeNo: string, by: 'query'): void;
-  emitProgress(a: AttemptRow): void;
+  confirm(outTradeNo: string, by: 'callback' | 'query'): void;
   nextSettle(): { action: 'settle'; dueAtMs: number };
+  /** Tells how recovery stands (the engine's 'recovery' event). */
+  recoveryChanged(status: RecoveryStatus): void;
 }
 
+export type RecoveryStatus = { running: boolean; owed: number };
+
 export class OwedWork {
+  readonly refunds: Refunds;
   private readonly journal: Journal;
   private readonly cfg: EngineConfig;
   private readonly merchantNo: string;
   private readonly queue: RefQueue;
   /** The trade.query a settle step is waiting on, per out_trade_no: a cancel or stop aborts it. */
   private readonly waits = new Map<string, AbortController>();
+  private reconciler: NodeJS.Timeout | null = null;
+  private recovering = false;
 
   constructor(private readonly d: OwedWorkDeps) {
     this.journal = d.journal;
     this.cfg = d.cfg;
     this.merchantNo = d.merchantNo;
     this.queue = d.queue;
+    this.refunds = new Refunds(d);
   }
 
   /** Stops waiting for the answer of this attempt's query (the step goes on with "aborted"). */
@@ -49,8 +47,37 @@ export class OwedWork {
     this.waits.get(outTradeNo)?.abort();
   }
 
-  abortWaits(): void {
+  /** The engine stops: no more sweeps, and no query waits for its answer any longer. */
+  stop(): void {
+    if (this.reconciler) clearInterval(this.reconciler);
+    this.reconciler = null;
     for (const w of this.waits.values()) w.abort();
+  }
+
+  /** At start: every open outbox row gets a step now (query → paid, or reverse). */
+  async recover(): Promise<void> {
+    const rows = this.journal.openWork();
+    this.d.log(`recover: ${rows.length} open item(s)`);
+    this.recovering = true;
+    this.d.recoveryChanged(this.recoveryStatus());
+    try {
+      await this.runMany(rows, true);
+    } finally {
+      this.recovering = false;
+      this.d.recoveryChanged(this.recoveryStatus());
+    }
+  }
+
+  /** Whether recovery is running, and how many items of owed work (queries, reversals, refunds) are open. */
+  recoveryStatus(): RecoveryStatus {
+    return { running: this.recovering, owed: this.journal.openWork().length };
+  }
+
+  /** The background reconciler: every reconcileIntervalMs, a sweep of the due rows. */
+  startReconciler(): void {
+    if (this.reconciler || this.d.stopped()) return;
+    this.reconciler = setInterval(() => this.queue.track(this.sweep()), this.cfg.reconcileIntervalMs);
+    this.reconciler.unref?.();
   }
 
   /** A timer for the open outbox row of a ref, at its due time. */
@@ -67,13 +94,13 @@ export class OwedWork {
     return this.runMany(this.journal.openWork().filter((r) => !this.queue.isLocked(r.ref)), true);
   }
 
-  async sweep(): Promise<void> {
+  private async sweep(): Promise<void> {
     if (this.d.stopped()) return;
     const rows = this.journal.dueWork(this.d.now(), this.cfg.maxSweepRows).filter((r) => !this.queue.isLocked(r.ref));
     await this.runMany(rows, false);
   }
 
-  async runMany(rows: OutboxRow[], force: boolean): Promise<void> {
+  private async runMany(rows: OutboxRow[], force: boolean): Promise<void> {
     let i = 0;
     const worker = async () => {
       while (i < rows.length && !this.d.stopped()) {
@@ -82,6 +109,48 @@ export class OwedWork {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.cfg.maxParallelSteps, rows.length) }, worker));
+  }
+
+  /**
+   * The locked part of the cashier's cancel (engine.ts checks the attempt is still waiting): it is
+   * reversed, or, on a channel without trade.reverse, left for the gateway to close.
+   */
+  async cancel(outTradeNo: string): Promise<void> {
+    this.abortWait(outTradeNo);
+    await this.queue.withLock(outTradeNo, async () => {
+      const cur = this.journal.attempt(outTradeNo)!;
+      if ((cur.state === 'created' || cur.state === 'pending') && !REVERSIBLE_CHANNELS.has(cur.channel)) {
+        // No reverse for this channel: stop waiting here; the gateway closes the order itself
+        // and the outbox keeps asking until it says so (or that it was paid after all).
+        this.journal.updateAttempt(outTradeNo, { deadlineAtMs: this.d.now(), reason: 'cancelled by the cashier: waiting for the gateway to close it', reasonCode: 'cancelled' }, 'cancel');
+        this.journal.reschedule('attempt', outTradeNo, 'settle', this.d.now(), null);
+        this.d.emitProgress(this.journal.attempt(outTradeNo)!);
+      } else if (cur.state === 'created' || cur.state === 'pending') {
+        const next = this.d.commit(cur, 'reversing', { source: 'cancel', reason: 'cancelled by the cashier', reasonCode: 'cancelled', reversalWhy: 'cancel', next: { action: 'reverse', dueAtMs: this.d.now() } });
+        await this.reverseStep(next, this.journal.owedWork('attempt', outTradeNo)!);
+      }
+    });
+    this.arm('attempt', outTradeNo);
+  }
+
+  /** The locked part of the engine's queryNow: a waiting attempt takes its settle step now; a final one is compared. */
+  async queryNow(outTradeNo: string): Promise<void> {
+    await this.queue.withLock(outTradeNo, async () => {
+      const row = this.journal.owedWork('attempt', outTradeNo);
+      const cur = this.journal.attempt(outTradeNo)!;
+      if (row && row.action === 'settle') {
+        await this.settleStep(cur, row);
+        return;
+      }
+      const v = classifyQuery(await this.d.call('trade.query', { merchant_no: this.merchantNo, out_trade_no: outTradeNo }));
+      const says = verdictState(v);
+      if (says === 'paid' && v.kind === 'paid' && this.refunds.paidAfterClose(cur, 'query', v.tradeNo)) return;
+      if (says && says !== cur.state && !(cur.state === 'paid' && says === 'paid')) {
+        // A final order the gateway sees differently: kept for the reconciliation, not changed.
+        this.journal.note('attempt.gateway_differs', outTradeNo, { journal: cur.state, gateway: says, reason: reasonOf(v) });
+      }
+    });
+    this.arm('attempt', outTradeNo);
   }
 
   // ================================================================ steps
@@ -94,11 +163,11 @@ export class OwedWork {
       if (!row) return;
       if (!force && row.dueAtMs > this.d.now()) return;
       try {
-        if (subject === 'refund') await this.refundStep(row);
+        if (subject === 'refund') await this.refunds.refundStep(row);
         else {
           const a = this.journal.attempt(ref)!;
           if (row.action === 'reverse') await this.reverseStep(a, row);
-          else if (row.action === 'refund') await this.lateRefundStep(a, row);
+          else if (row.action === 'refund') await this.refunds.lateRefundStep(a, row);
           else await this.settleStep(a, row);
         }
       } catch (e) {
@@ -112,7 +181,7 @@ export class OwedWork {
   }
 
   /** Query a waiting payment; past its deadline, reverse it. */
-  async settleStep(a: AttemptRow, row: OutboxRow): Promise<void> {
+  private async settleStep(a: AttemptRow, row: OutboxRow): Promise<void> {
     const wait = new AbortController();
     this.waits.set(a.outTradeNo, wait);
     let v: Verdict;
@@ -169,7 +238,7 @@ export class OwedWork {
   }
 
   /** trade.reverse until answered; records whether it closed the order or gave money back. */
-  async reverseStep(a: AttemptRow, row: OutboxRow): Promise<void> {
+  private async reverseStep(a: AttemptRow, row: OutboxRow): Promise<void> {
     const paidBefore = a.state === 'paid'; // manager's reverse of a finished sale
     let tradeNo = a.tradeNo;
     if (!tradeNo) {
@@ -234,71 +303,6 @@ export class OwedWork {
     return { final: false, reason: `not found yet (check ${checks}, ${overS} s): the request may still land; believed after ${Math.round(this.cfg.notFoundHorizonMs / 1000)} s` };
   }
 
-  /**
-   * The gateway says paid for an attempt this till holds as closed or declined (a late landing):
-   * it moves to paid_after_close, which owes a full refund, and the refund step starts now.
-   * Returns false when the attempt is in no such state (nothing changed).
-   */
-  paidAfterClose(cur: AttemptRow, source: TransitionSource, tradeNo: string | null): boolean {
-    if (cur.state !== 'closed' && cur.state !== 'declined') return false;
-    this.d.commit(cur, 'paid_after_close', {
-      source,
-      tradeNo,
-      reason: `paid at the gateway after the till ${cur.state === 'closed' ? 'closed' : 'declined'} it: refunding the customer in full`,
-      reasonCode: 'paid_after_close',
-      next: { action: 'refund', dueAtMs: this.d.now() },
-    });
-    this.d.log(`${cur.outTradeNo}: paid after ${cur.state} (${source}); full refund owed`);
-    return true;
-  }
-
-  /**
-   * The full refund owed by a paid_after_close attempt, retried on the refund backoff until it is
-   * done: trade.reverse for WeChat/Alipay (a reverse of a paid order gives the money back, as the
-   * till's own reverses do), trade.refund with one out_refund_no for the other channels.
-   */
-  private async lateRefundStep(a: AttemptRow, row: OutboxRow): Promise<void> {
-    if (a.state !== 'paid_after_close') return void this.journal.closeOwedWork('attempt', a.outTradeNo, `late refund owed by a ${a.state} attempt`);
-    const error = REVERSIBLE_CHANNELS.has(a.channel) ? await this.lateReverse(a) : await this.lateRefund(a);
-    const cur = this.journal.attempt(a.outTradeNo)!;
-    if (error === null) return;
-    this.journal.reschedule('attempt', a.outTradeNo, 'refund', this.d.now() + backoffMs(this.cfg.refundBackoff, row.tries), { error });
-    this.d.emitProgress(cur);
-  }
-
-  /** trade.reverse of a late payment; null when it moved to refunded, else what stands in the way. */
-  private async lateReverse(a: AttemptRow): Promise<string | null> {
-    let tradeNo = a.tradeNo;
-    if (!tradeNo) {
-      const q = classifyQuery(await this.d.call('trade.query', { merchant_no: this.merchantNo, out_trade_no: a.outTradeNo }));
-      tradeNo = tradeNoOf(q);
-      if (!tradeNo) return `no trade_no to reverse yet: ${reasonOf(q)}`;
-      a = this.journal.updateAttempt(a.outTradeNo, { tradeNo }, 'reverse');
-    }
-    const r = classifyReverse(await this.d.call('trade.reverse', { out_trade_no: a.outTradeNo, trade_no: tradeNo }));
-    this.d.log(`late reverse ${a.outTradeNo}: ${r.kind}`);
-    if (r.kind !== 'refunded') return `reverse: ${reasonOf(r)}`;
-    this.d.commit(a, 'refunded', { source: 'reverse', reason: 'paid after close; reversed: the money went back to the customer', reasonCode: 'refunded_after_close' });
-    return null;
-  }
-
-  /** trade.refund of the whole amount of a late payment (channels without trade.reverse). */
-  private async lateRefund(a: AttemptRow): Promise<string | null> {
-    const outRefundNo = this.journal.lateRefundNumber(a.outTradeNo);
-    const params =
-      a.channel === 'unionpay'
-        ? { out_trade_no: a.outTradeNo, out_refund_no: outRefundNo, refund_reason: 'paid after the till closed the order' }
-        : { out_trade_no: a.outTradeNo, out_refund_no: outRefundNo, refund_fee: a.amountFen };
-    const v = classifyRefund(await this.d.call('trade.refund', params));
-    this.d.log(`late refund ${outRefundNo} of ${a.outTradeNo}: ${v.kind}`);
-    if (v.kind === 'succeeded') {
-      this.d.commit(a, 'refunded', { source: 'refund', reason: `paid after close; refunded in full (${outRefundNo})`, reasonCode: 'refunded_after_close' });
-      return null;
-    }
-    // processing, failed (e.g. the merchant's balance is short) or no answer: still owed, same number.
-    return v.kind === 'unknown' ? v.reason : `refund ${outRefundNo} ${v.kind}: ${v.answer}`;
-  }
-
   private finishReverse(a: AttemptRow, to: 'closed' | 'refunded', reason: string, code: string | null): void {
     const cur = this.journal.attempt(a.outTradeNo)!;
     if (cur.state === 'paid' && to === 'closed') {
@@ -311,22 +315,6 @@ export class OwedWork {
 
   private backoff(a: AttemptRow, row: OutboxRow, error: string): void {
     this.journal.reschedule('attempt', a.outTradeNo, 'reverse', this.d.now() + backoffMs(this.cfg.reverseBackoff, row.tries), { error });
-    this.d.emitProgress(this.journal.attempt(a.outTradeNo)!);
-  }
-
-  private async refundStep(row: OutboxRow): Promise<void> {
-    const r = this.journal.refund(row.ref)!;
-    const a = this.journal.attemptById(r.attemptId)!;
-    const params =
-      a.channel === 'unionpay'
-        ? { out_trade_no: a.outTradeNo, out_refund_no: r.outRefundNo, refund_reason: (r.reason ?? 'refund').slice(0, 64) }
-        : { out_trade_no: a.outTradeNo, out_refund_no: r.outRefundNo, refund_fee: r.amountFen };
-    const v = classifyRefund(await this.d.call('trade.refund', params));
-    this.d.log(`refund ${r.outRefundNo}: ${v.kind}`);
-    const later = this.d.now() + backoffMs(this.cfg.refundBackoff, row.tries);
-    if (v.kind === 'succeeded' || v.kind === 'failed') this.journal.refundTransition(r.outRefundNo, v.kind, { source: 'refund', answer: v.answer });
-    else if (v.kind === 'processing' && r.state === 'created') this.journal.refundTransition(r.outRefundNo, 'processing', { source: 'refund', answer: v.answer, next: { dueAtMs: later } });
-    else this.journal.reschedule('refund', r.outRefundNo, 'refund', later, v.kind === 'unknown' ? { error: v.reason } : null);
     this.d.emitProgress(this.journal.attempt(a.outTradeNo)!);
   }
 }

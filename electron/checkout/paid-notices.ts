@@ -3,9 +3,8 @@
 // idempotently under the order's lock, and committed before the caller is answered. engine.ts
 // re-exports the types and delegates to this class.
 import type { Fen } from '../../shared/money.js';
-import type { AttemptState } from '../../shared/payment.js';
-import type { AttemptRow, Journal, TransitionChange, TransitionSource } from '../journal/journal.js';
-import type { OwedWork } from './owed-work.js';
+import type { Journal, TransitionSource } from '../journal/journal.js';
+import type { OwedWork, OwedWorkDeps } from './owed-work.js';
 import type { RefQueue } from './ref-queue.js';
 
 export interface PaidNotice {
@@ -18,16 +17,8 @@ export interface PaidNotice {
 }
 export type NoticeResult = 'applied' | 'duplicate' | 'recorded' | 'unknown_order' | 'amount_mismatch';
 
-export interface PaidNoticesDeps {
-  journal: Journal;
-  queue: RefQueue;
-  /** paid_after_close and the timer of the refund it owes. */
-  work: OwedWork;
-  /** The engine's commit: a state change if the state machine allows it, then 'progress'. */
-  commit(a: AttemptRow, to: AttemptState, change: TransitionChange): AttemptRow;
-  /** Records that the gateway vouched for this final order. */
-  confirm(outTradeNo: string, by: 'callback'): void;
-}
+/** The journal, the queue's locks, and the engine's commit and confirm; paid_after_close is the owed work's. */
+export type PaidNoticesDeps = Pick<OwedWorkDeps, 'journal' | 'queue' | 'commit' | 'confirm'> & { work: OwedWork };
 
 export class PaidNotices {
   private readonly journal: Journal;
@@ -64,7 +55,7 @@ export class PaidNotices {
         return 'applied';
       }
       if (cur.state === 'paid_after_close') return 'duplicate';
-      if (this.work.paidAfterClose(cur, 'callback', n.tradeNo)) {
+      if (this.work.refunds.paidAfterClose(cur, 'callback', n.tradeNo)) {
         // The refund is owed (committed); it runs on its own timer, after this answer.
         this.work.arm('attempt', n.outTradeNo);
         return 'applied';
@@ -82,7 +73,7 @@ export class PaidNotices {
    */
   async applyGatewayPaid(outTradeNo: string, tradeNo: string | null, source: TransitionSource): Promise<boolean> {
     if (!this.journal.attempt(outTradeNo)) return false;
-    const moved = await this.queue.withLock(outTradeNo, async () => this.work.paidAfterClose(this.journal.attempt(outTradeNo)!, source, tradeNo));
+    const moved = await this.queue.withLock(outTradeNo, async () => this.work.refunds.paidAfterClose(this.journal.attempt(outTradeNo)!, source, tradeNo));
     if (moved) this.work.arm('attempt', outTradeNo);
     return moved;
   }
