@@ -131,3 +131,30 @@ export function classifyRefund(o: GatewayOutcome<{ refund_state: 'succeeded' | '
   if (isIndeterminateCode(o.code)) return { kind: 'unknown', reason: `${o.code} ${o.message}` };
   return { kind: 'failed', answer: `${o.code} ${o.message}` };
 }
+
+// Reading a verdict (engine.ts, owed-work.ts).
+
+export function reasonOf(v: Verdict): string {
+  return 'reason' in v ? v.reason : v.kind;
+}
+export function codeOf(v: Verdict): string | null {
+  if (v.kind === 'unknown') return v.reasonCode ?? 'unknown';
+  if (v.kind === 'pending') return 'waiting';
+  return null;
+}
+export function tradeNoOf(v: Verdict): string | null {
+  return 'tradeNo' in v ? v.tradeNo : null;
+}
+/** The attempt state a verdict states, if it states one. */
+export function verdictState(v: Verdict): AttemptState | null {
+  switch (v.kind) {
+    case 'paid':
+      return 'paid';
+    case 'no_money':
+      return v.state;
+    case 'refunded':
+      return 'refunded';
+    default:
+      return null;
+  }
+}
