@@ -11,12 +11,14 @@
 // Limits: orders the till never journaled cannot be found this way (the gateway API has no bill
 // download); partial refunds made elsewhere on an Alipay order are invisible to trade.query
 // (TRADE_SUCCESS either way) — a full one shows as TRADE_CLOSED with a pay time.
+// reconcilePages runs this over a scope page by page and records the confirmations (close, 日结).
 import { formatYuan, type Fen } from '../../shared/money.js';
 import type { AttemptState } from '../../shared/payment.js';
 import { STATUS } from '../../shared/status-codes.js';
 import type { ReconcileDiff } from '../../shared/ipc/contract.js';
 import type { GatewayClient } from '../gateway/client.js';
-import type { JournalOrder } from './store.js';
+import type { Journal } from '../journal/journal.js';
+import { RECONCILE_PAGE_ORDERS, type JournalOrder, type ReconcileAsk, type Scope, type ShiftStore } from './store.js';
 
 /**
  * trade.query calls in flight at once: a 36,000-order shift whose orders mostly came with a
@@ -181,4 +183,65 @@ export async function reconcileOrders(gateway: GatewayClient | null, orders: rea
     }
   }
   return { checked: total - unchecked, diffs, unchecked, matched };
+}
+
+export interface ReconcilePagesDeps {
+  store: ShiftStore;
+  journal: Journal;
+  /** The gateway of the moment (settings may change it), read at each page. */
+  gateway: () => { client: GatewayClient | null; merchantNo: string };
+  at: () => string;
+  concurrency?: number;
+  timeoutMs?: number;
+  onGatewayPaid?: (outTradeNo: string, tradeNo: string | null) => Promise<unknown>;
+}
+
+export interface ReconcilePagesResult {
+  checked: number;
+  unchecked: number;
+  diffs: ReconcileDiff[];
+  /** Orders queried. */
+  asked: number;
+  /** Orders marked confirmed in the journal. */
+  confirmedNow: number;
+}
+
+/**
+ * Queries the scope's orders in (afterAttemptId, uptoAttemptId] that the gateway has not
+ * confirmed, RECONCILE_PAGE_ORDERS at a time, and records the ones that matched as confirmed
+ * (a later 日结 need not ask again). Used by the shift close (close.ts) and the day report (day.ts).
+ */
+export async function reconcilePages(
+  d: ReconcilePagesDeps,
+  scope: Scope,
+  afterAttemptId: number,
+  uptoAttemptId: number,
+  skipShiftIds: readonly number[],
+  onProgress?: (done: number) => void,
+  ask: ReconcileAsk = 'unconfirmed',
+): Promise<ReconcilePagesResult> {
+  const out: ReconcilePagesResult = { checked: 0, unchecked: 0, diffs: [], asked: 0, confirmedNow: 0 };
+  let cursor = afterAttemptId;
+  for (;;) {
+    const page = d.store.ordersToReconcile(scope, cursor, uptoAttemptId, RECONCILE_PAGE_ORDERS, skipShiftIds, ask);
+    if (page.length === 0) break;
+    const base = out.asked;
+    const { client, merchantNo } = d.gateway();
+    const r = await reconcileOrders(client, page, {
+      merchantNo,
+      concurrency: d.concurrency,
+      timeoutMs: d.timeoutMs,
+      onProgress: (done) => onProgress?.(base + done),
+      ...(d.onGatewayPaid ? { onGatewayPaid: d.onGatewayPaid } : {}),
+    });
+    out.asked += page.length;
+    out.checked += r.checked;
+    out.unchecked += r.unchecked;
+    out.diffs.push(...r.diffs);
+    // Relaxed: a lost confirmation only means one more query next time.
+    out.confirmedNow += d.journal.durability.relaxed(() => d.journal.confirmations.confirm(r.matched, 'reconcile', d.at()));
+    cursor = page.at(-1)!.attemptId;
+    if (page.length < RECONCILE_PAGE_ORDERS) break;
+  }
+  return out;
 }

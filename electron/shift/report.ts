@@ -69,6 +69,21 @@ export function buildReport(store: ShiftStore, b: BuildInput): FullShiftReport {
 }
 
 /**
+ * One shift's report as it stands: the X report while open (no count, no reconciliation), or the
+ * Z report a close builds with the count, the reconciliation and the closing time.
+ */
+export function liveReport(
+  store: ShiftStore,
+  s: ShiftRow,
+  title: 'X' | 'Z',
+  countedFen: Fen | null,
+  reconciliation: { diffs: ReconcileDiff[]; checked: number; confirmed: number } | null,
+  closedAt: string | null = null,
+): FullShiftReport {
+  return buildReport(store, { title, scope: { kind: 'shift', shiftId: s.id }, shifts: [s], from: s.openedAt, to: closedAt, cashierId: s.cashierId, countedFen, reconciliation });
+}
+
+/**
  * The cashier's view of a report of a shift still open: the same report with everything that
  * reveals the drawer set to null (never 0, so "hidden" can't be read as "nothing"): the cash
  * channel's amounts, the total net (cash net = total − the other channels), and every drawer
