@@ -12,13 +12,11 @@
 // side by side. The journal is synchronous, so each commit is atomic in the event loop.
 import { EventEmitter } from 'node:events';
 import type { Fen } from '../../shared/money.js';
-import { checkAuthCode, maskCode, paymentCodeChannel } from '../../shared/paycode.js';
-import { canTransition, QR_METHODS, channelOfMethod, type AttemptState, type QrMethod } from '../../shared/payment.js';
-import { PosError, type IpcIssue } from '../../shared/ipc/errors.js';
+import type { AttemptState, QrMethod } from '../../shared/payment.js';
+import { PosError } from '../../shared/ipc/errors.js';
 import type { CashResult, OrderDetail, OrderRow, PaymentView } from '../../shared/ipc/contract.js';
-import type { GatewayClient, GatewayOutcome, MethodName, MethodParams } from '../gateway/client.js';
+import type { GatewayClient, GatewayOutcome, MethodName, MethodParams, MethodResult } from '../gateway/client.js';
 import {
-  JournalConflictError,
   type AttemptRow,
   type Journal,
   type SearchQuery,
@@ -26,20 +24,23 @@ import {
   type TransitionSource,
 } from '../journal/journal.js';
 import type { RefundLineInput } from '../journal/repos/line-refunds.js';
-import { classifyCreate, classifyPay, codeOf, reasonOf, tradeNoOf } from './classify.js';
 import { DEFAULT_ENGINE_CONFIG, REVERSIBLE_CHANNELS, type EngineConfig } from './config.js';
-import { OnlineWatch, type OnlineEvent } from './online.js';
+import { commitMove } from './commit.js';
+import { GatewayCaller, OnlineWatch, type OnlineEvent } from './online.js';
 import { OwedWork, type OwedWorkDeps, type RecoveryStatus } from './owed-work.js';
-import { checkSaleInput, invalid, refundAmountOf, type StartInput } from './inputs.js';
+import { checkSaleInput, invalid, posErrorOf, refundAmountOf, type StartInput } from './inputs.js';
 import { PaidNotices, type NoticeResult, type PaidNotice } from './paid-notices.js';
-import { DEFAULT_PROFILE, QR_METHODS_NOT_AT_COUNTER, qrPayParams, qrUrlOf, scanPayParams, type MerchantProfile } from './params.js';
+import { DEFAULT_PROFILE, type MerchantProfile } from './params.js';
+import { LivePayments } from './live.js';
 import { RefQueue } from './ref-queue.js';
 import { orderDetail, orderRowOf, paymentView } from './views.js';
 
 // The pieces (each re-exported here, where the rest of the app imports them from):
 //   config.ts        the settings (EngineConfig) and the retry waits
 //   inputs.ts        what the UI sends (StartInput) and its checks
-//   online.ts        whether the gateway answers, and the probe while it does not
+//   live.ts          the flows the cashier starts: scan and dynamic QR
+//   commit.ts        one state change: journal first, then the UI
+//   online.ts        whether the gateway answers (GatewayCaller: every call), and the probe while it does not
 //   owed-work.ts     the steps that settle the outbox rows (query, reverse) and their dispatch
 //   refunds.ts       the refund steps, and the full refund owed by a late payment
 //   paid-notices.ts  verified callbacks and reconciliations that say "paid"
@@ -79,7 +80,8 @@ export class PaymentEngine extends EventEmitter {
   private currentNo: string | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private readonly online: OnlineWatch;
-  private failures = 0;
+  private readonly caller: GatewayCaller;
+  private readonly live: LivePayments;
   private stopped = false;
 
   constructor(deps: EngineDeps) {
@@ -117,6 +119,27 @@ export class PaymentEngine extends EventEmitter {
       probe: () => void this.track(this.probe()),
       changed: (e) => this.emit('online', e),
     });
+    // Back online: the owed work resumes at once, not at its backed-off time.
+    this.live = new LivePayments({
+      journal: this.journal,
+      cfg: this.cfg,
+      profile: this.profile,
+      now: () => this.now(),
+      log: this.log,
+      checkStart: (input) => this.checkStart(input),
+      checkCanTakeMobile: () => this.checkCanTakeMobile(),
+      create: (input, announce) => this.create(input, announce),
+      call: (method, params, signal) => this.call(method, params, signal),
+      commit: (a, to, change) => this.commit(a, to, change),
+      withLock: (ref, fn) => this.withLock(ref, fn),
+      nextSettle: () => this.nextSettle(),
+      armFor: (subject, ref) => this.armFor(subject, ref),
+      emitProgress: (a) => this.emitProgress(a),
+      payment: (outTradeNo) => this.payment(outTradeNo),
+    });
+    this.caller = new GatewayCaller(this.gateway, this.cfg, this.online, () => {
+      if (!this.stopped) this.track(this.work.resume());
+    });
   }
 
   private now(): number {
@@ -129,90 +152,14 @@ export class PaymentEngine extends EventEmitter {
 
   // ================================================================ the UI's calls
 
-  async startScan(input: StartInput & { authCode: string }): Promise<PaymentView> {
-    this.checkStart(input);
-    const codeProblem = checkAuthCode(input.authCode);
-    if (codeProblem) throw invalid('authCode', codeProblem.replace(/^auth_code: /, ''));
-    this.checkCanTakeMobile();
-    const channel = paymentCodeChannel(input.authCode)!;
-    const { method, params } = scanPayParams(channel, this.profile, 'PENDING', input.amountFen, input.authCode, input.note ?? null);
-    const nowMs = this.now();
-    const a = this.create({
-      ...input,
-      kind: 'scan',
-      channel,
-      method,
-      maskedAuthCode: maskCode(input.authCode),
-      deadlineAtMs: nowMs + this.cfg.payDeadlineMs,
-      settleDueAtMs: nowMs + this.cfg.requestTimeoutMs + this.cfg.queryIntervalMs,
-    }, false);
-    // The out_trade_no is committed; now the request leaves, before the screens and the log are
-    // told (the customer waits on the wire, not on them). The lock is taken before any await, so
-    // a callback for this order waits for the answer's commit.
-    const answer = this.call(method, { ...params, out_trade_no: a.outTradeNo } as MethodParams<typeof method>);
-    this.emitProgress(a);
-    this.log(`scan ${a.outTradeNo} ${method} ${a.amountFen} fen code ${a.maskedAuthCode}`);
-    await this.withLock(a.outTradeNo, async () => {
-      const v = classifyPay(await answer);
-      // The answer is committed before anyone is told, but not fsynced on the cashier's wait: the
-      // order number is durable, so a power cut can only send the attempt back to its owed
-      // settle, and recovery asks the gateway again (journal/durability.ts).
-      this.journal.durability.relaxed(() => {
-        const cur = this.journal.attempt(a.outTradeNo)!;
-        if (v.kind === 'paid') this.commit(cur, 'paid', { source: 'scan', tradeNo: v.tradeNo, reason: null });
-        else if (v.kind === 'no_money') this.commit(cur, v.state, { source: 'scan', tradeNo: v.tradeNo, reason: v.reason, reasonCode: v.code });
-        else this.commit(cur, 'pending', { source: 'scan', reason: reasonOf(v), reasonCode: codeOf(v), tradeNo: tradeNoOf(v), next: this.nextSettle() });
-      });
-    });
-    this.armFor('attempt', a.outTradeNo);
-    return this.payment(a.outTradeNo);
+  /** A scan payment: the customer's payment code, scanned (live.ts). */
+  startScan(input: StartInput & { authCode: string }): Promise<PaymentView> {
+    return this.live.startScan(input);
   }
 
-  async startQr(input: StartInput & { method: QrMethod }): Promise<PaymentView> {
-    this.checkStart(input);
-    if (!(QR_METHODS as readonly string[]).includes(input.method)) throw invalid('method', `must be one of ${QR_METHODS.join(', ')}`);
-    const notHere = QR_METHODS_NOT_AT_COUNTER[input.method];
-    if (notHere) throw invalid('method', notHere);
-    this.checkCanTakeMobile();
-    const nowMs = this.now();
-    const a = this.create({
-      ...input,
-      kind: 'qr',
-      channel: channelOfMethod(input.method),
-      method: input.method,
-      deadlineAtMs: nowMs + this.cfg.qrDeadlineMs,
-      settleDueAtMs: nowMs + this.cfg.requestTimeoutMs + this.cfg.queryIntervalMs,
-    });
-    this.log(`qr ${a.outTradeNo} ${input.method} ${a.amountFen} fen`);
-    await this.withLock(a.outTradeNo, async () => {
-      const params = qrPayParams(input.method, this.profile, a.outTradeNo, a.amountFen, a.saleId, input.note ?? null);
-      const outcome = (await this.call(input.method, params as MethodParams<QrMethod>)) as GatewayOutcome<Record<string, unknown>>;
-      const v = classifyCreate(outcome);
-      // Relaxed like the scan's answer: the order number is durable, the answer can be asked again.
-      this.journal.durability.relaxed(() => this.commitCreated(a, v, outcome));
-    });
-    this.armFor('attempt', a.outTradeNo);
-    return this.payment(a.outTradeNo);
-  }
-
-  private commitCreated(a: AttemptRow, v: ReturnType<typeof classifyCreate>, outcome: GatewayOutcome<Record<string, unknown>>): void {
-    const cur = this.journal.attempt(a.outTradeNo)!;
-    const url = outcome.kind === 'ok' ? qrUrlOf(outcome.result) : null;
-    if (v.kind === 'no_money') {
-      this.commit(cur, v.state, { source: 'create', reason: v.reason, reasonCode: v.code });
-    } else if (url) {
-      this.commit(cur, 'pending', { source: 'create', qrUrl: url, reason: null, next: this.nextSettle() });
-    } else {
-      // No URL to show: nobody can pay this order. Settle it now (query, then reverse) and
-      // tell the cashier to start again.
-      this.commit(cur, 'pending', {
-        source: 'create',
-        reason: `could not create the payment code: ${reasonOf(v)}`,
-        reasonCode: 'create_unknown',
-        deadlineAtMs: this.now(),
-        next: { action: 'settle', dueAtMs: this.now() + this.cfg.queryIntervalMs },
-      });
-    }
+  /** A dynamic QR payment: the till shows the gateway's code, the customer scans it (live.ts). */
+  startQr(input: StartInput & { method: QrMethod }): Promise<PaymentView> {
+    return this.live.startQr(input);
   }
 
   cash(input: StartInput & { tenderedFen: Fen }): CashResult {
@@ -224,7 +171,7 @@ export class PaymentEngine extends EventEmitter {
       this.emitProgress(attempt);
       return { outTradeNo: attempt.outTradeNo, saleId: attempt.saleId, amountFen: attempt.amountFen, tenderedFen: cash.tenderedFen, changeFen: cash.changeFen };
     } catch (e) {
-      throw this.asPosError(e);
+      throw posErrorOf(e);
     }
   }
 
@@ -272,7 +219,7 @@ export class PaymentEngine extends EventEmitter {
     try {
       r = this.journal.createRefund({ outTradeNo: a.outTradeNo, amountFen, reason: input.reason ?? null, shiftId: this.shiftId(), dueAtMs: this.now(), lines: input.lines });
     } catch (e) {
-      throw this.asPosError(e);
+      throw posErrorOf(e);
     }
     this.log(`refund ${r.outRefundNo} of ${a.outTradeNo}: ${amountFen} fen`);
     if (a.kind === 'cash') {
@@ -297,7 +244,7 @@ export class PaymentEngine extends EventEmitter {
     try {
       this.journal.requestReverseOfPaid(outTradeNo, this.now());
     } catch (e) {
-      throw this.asPosError(e);
+      throw posErrorOf(e);
     }
     await this.work.step('attempt', outTradeNo, true);
     return this.get(outTradeNo);
@@ -360,7 +307,7 @@ export class PaymentEngine extends EventEmitter {
     try {
       a = this.journal.createAttempt({ ...input, shiftId: this.shiftId(), note: input.note ?? null, lines: input.lines ?? null });
     } catch (e) {
-      throw this.asPosError(e);
+      throw posErrorOf(e);
     }
     this.currentNo = a.outTradeNo;
     if (announce) this.emitProgress(a);
@@ -388,16 +335,6 @@ export class PaymentEngine extends EventEmitter {
     return a;
   }
 
-  private asPosError(e: unknown): Error {
-    if (e instanceof JournalConflictError) {
-      const m = /^(\w+): (.*)$/.exec(e.message);
-      return m && ['amountFen', 'tenderedFen', 'lines', 'saleId'].includes(m[1]!)
-        ? new PosError('invalid_payload', e.message, { issues: [{ path: m[1]!, message: m[2]! } satisfies IpcIssue] })
-        : new PosError('conflict', e.message);
-    }
-    return e as Error;
-  }
-
   private nextSettle(): { action: 'settle'; dueAtMs: number } {
     return { action: 'settle', dueAtMs: this.now() + this.cfg.queryIntervalMs };
   }
@@ -410,42 +347,13 @@ export class PaymentEngine extends EventEmitter {
     this.journal.durability.relaxed(() => this.journal.confirmations.confirm([outTradeNo], by, new Date(this.now()).toISOString()));
   }
 
-  /** Commits a state change if the state machine allows it, then tells the UI. */
+  /** Commits a state change if the state machine allows it, then tells the UI (commit.ts). */
   private commit(a: AttemptRow, to: AttemptState, change: TransitionChange): AttemptRow {
-    if (a.state === to) {
-      const row = this.journal.owedWork('attempt', a.outTradeNo);
-      if (change.next && row) this.journal.reschedule('attempt', a.outTradeNo, change.next.action, change.next.dueAtMs, null);
-      if (change.tradeNo && !a.tradeNo) a = this.journal.updateAttempt(a.outTradeNo, { tradeNo: change.tradeNo }, change.source);
-      this.emitProgress(a);
-      return a;
-    }
-    if (!canTransition(a.state, to)) {
-      this.journal.note('attempt.unexpected_answer', a.outTradeNo, { state: a.state, answer: to, source: change.source, reason: change.reason ?? null });
-      return a;
-    }
-    const after = this.journal.transition(a.outTradeNo, to, change);
-    this.log(`${after.outTradeNo}: ${a.state} → ${to} (${change.source}${after.reason ? `: ${after.reason}` : ''})`);
-    this.emitProgress(after);
-    return after;
+    return commitMove({ journal: this.journal, log: this.log, emitProgress: (x) => this.emitProgress(x) }, a, to, change);
   }
 
-  private async call<M extends MethodName>(method: M, params: MethodParams<M>, signal?: AbortSignal): Promise<GatewayOutcome<import('../gateway/client.js').MethodResult<M>>> {
-    const outcome = await this.gateway.call(method, params, { timeoutMs: this.cfg.requestTimeoutMs, ...(signal ? { signal } : {}) });
-    if (outcome.kind === 'unknown') {
-      if (outcome.reason !== 'aborted by the caller') {
-        this.failures++;
-        if (this.failures >= this.cfg.offlineAfterFailures) this.setOnline(false, outcome.reason);
-      }
-    } else {
-      this.failures = 0;
-      this.setOnline(true, null);
-    }
-    return outcome;
-  }
-
-  private setOnline(online: boolean, reason: string | null): void {
-    // Back online: the owed work resumes at once, not at its backed-off time.
-    if (this.online.set(online, reason) && online && !this.stopped) this.track(this.work.resume());
+  private call<M extends MethodName>(method: M, params: MethodParams<M>, signal?: AbortSignal): Promise<GatewayOutcome<MethodResult<M>>> {
+    return this.caller.call(method, params, signal);
   }
 
   private async probe(): Promise<void> {

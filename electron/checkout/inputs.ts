@@ -2,7 +2,8 @@
 // typed invalid_payload error before anything is journaled.
 import { checkAmountFen, type Fen } from '../../shared/money.js';
 import { PosError } from '../../shared/ipc/errors.js';
-import type { AttemptRow, SaleAdjust, SaleLine } from '../journal/journal.js';
+import { JournalConflictError, type AttemptRow, type SaleAdjust, type SaleLine } from '../journal/journal.js';
+import type { IpcIssue } from '../../shared/ipc/errors.js';
 
 export interface StartInput {
   amountFen: Fen;
@@ -42,4 +43,19 @@ export function refundAmountOf(a: AttemptRow, refundableFen: Fen, amountFen: Fen
     throw invalid('amountFen', 'UnionPay orders are refunded whole (the gateway has no partial UnionPay refund)');
   }
   return fen;
+}
+
+/**
+ * The journal's refusal in the UI's terms: a bad amount, tender, line or sale is invalid_payload
+ * on its field; any other conflict (a sale already paid…) is a conflict. Anything else is a bug
+ * and passes through.
+ */
+export function posErrorOf(e: unknown): Error {
+  if (e instanceof JournalConflictError) {
+    const m = /^(\w+): (.*)$/.exec(e.message);
+    return m && ['amountFen', 'tenderedFen', 'lines', 'saleId'].includes(m[1]!)
+      ? new PosError('invalid_payload', e.message, { issues: [{ path: m[1]!, message: m[2]! } satisfies IpcIssue] })
+      : new PosError('conflict', e.message);
+  }
+  return e as Error;
 }

@@ -1,6 +1,9 @@
-// Whether the payment gateway answers. engine.ts `call` counts the calls without an answer and
-// sets the state here; while the gateway is offline it is probed every probeIntervalMs, so the
-// till learns the moment it answers again (and takes mobile payments again).
+// Whether the payment gateway answers. GatewayCaller (every call the engine makes) counts the
+// calls without an answer and sets the state here; while the gateway is offline it is probed every
+// probeIntervalMs, so the till learns the moment it answers again (and takes mobile payments again).
+import type { CallOptions, GatewayClient, GatewayOutcome, MethodName, MethodParams, MethodResult } from '../gateway/client.js';
+import type { EngineConfig } from './config.js';
+
 export type OnlineEvent = { online: boolean; reason: string | null };
 
 export interface OnlineWatchDeps {
@@ -48,5 +51,36 @@ export class OnlineWatch {
   stop(): void {
     if (this.prober) clearInterval(this.prober);
     this.prober = null;
+  }
+}
+
+/**
+ * The engine's one door to the gateway: every call with the configured timeout; offlineAfterFailures
+ * calls in a row without an answer (a caller's own abort does not count) mark the gateway offline,
+ * and the first answer marks it online again and calls `backOnline`.
+ */
+export class GatewayCaller {
+  private failures = 0;
+
+  constructor(
+    private readonly gateway: GatewayClient,
+    private readonly cfg: Pick<EngineConfig, 'requestTimeoutMs' | 'offlineAfterFailures'>,
+    private readonly watch: OnlineWatch,
+    private readonly backOnline: () => void,
+  ) {}
+
+  async call<M extends MethodName>(method: M, params: MethodParams<M>, signal?: AbortSignal): Promise<GatewayOutcome<MethodResult<M>>> {
+    const opts: CallOptions = { timeoutMs: this.cfg.requestTimeoutMs, ...(signal ? { signal } : {}) };
+    const outcome = await this.gateway.call(method, params, opts);
+    if (outcome.kind === 'unknown') {
+      if (outcome.reason !== 'aborted by the caller') {
+        this.failures++;
+        if (this.failures >= this.cfg.offlineAfterFailures) this.watch.set(false, outcome.reason);
+      }
+    } else {
+      this.failures = 0;
+      if (this.watch.set(true, null)) this.backOnline();
+    }
+    return outcome;
   }
 }

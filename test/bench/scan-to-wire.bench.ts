@@ -12,6 +12,7 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { launchBrowser, TILL_VIEWPORT } from '../e2e/browser.js';
 import { runHostedTill } from '../../electron/host/run.js';
+import { createFileLog } from '../../electron/log/file-log.js';
 import { killAllSocat, startPtyPair } from '../integration/scanner/socat.js';
 import { percentile, sorted, type BenchLine } from './harness.js';
 import { BENCH_APP_ID, BENCH_MERCHANT_NO, BENCH_SECRET, startSandboxProcess } from './sandbox-process.js';
@@ -78,7 +79,8 @@ export default async function (): Promise<BenchLine[]> {
   mkdirSync(dataDir);
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ gatewayUrl: gw.url, appId: APP_ID, merchantNo: MERCHANT_NO, signType: 'MD5', wxSubAppId: 'wx8888888888888888', scanners: [{ id: 'gun', path: pair.appPath, baudRate: 9600, terminator: 'CR' }] }));
   writeFileSync(join(dataDir, 'gateway-secret.txt'), SECRET);
-  const till = await runHostedTill({ dataDir, log: () => {} });
+  // The till's own file log, as the app writes it (synchronously, a line per event on the way).
+  const till = await runHostedTill({ dataDir, log: createFileLog({ dir: join(dataDir, 'logs') }) });
   const browser = await launchBrowser();
   const reads: number[] = [];
   const handled: number[] = [];

@@ -47,6 +47,38 @@ const rej = (code: number, message = 'm'): Answer => ({ kind: 'rejected', code, 
 const CODE = '130000000000000077';
 
 describe('engine (scripted gateway)', () => {
+  it('a scan: the order is journaled before the request, the request leaves before the screens hear of it', async () => {
+    const journal = openTemp(tmp.dir, `e${++n}.db`);
+    const order: string[] = [];
+    let sentNo: unknown = null;
+    // Like transport.ts: the request's bytes are written on the next tick after the call, the
+    // answer comes back later from the network.
+    const gateway: GatewayClient = {
+      call: ((_method: string, params: Record<string, unknown>) => {
+        sentNo = params['out_trade_no'];
+        order.push(`call (journaled: ${journal.attempt(String(sentNo))?.state ?? 'no'})`);
+        process.nextTick(() => order.push('request on the wire'));
+        return new Promise((resolve) => setTimeout(() => resolve(ok({ trade_no: 'W1', trade_status: 'SUCCESS', state: 'paid' })), 2));
+      }) as GatewayClient['call'],
+    };
+    const engine = new PaymentEngine({ journal, gateway, merchantNo: 'M1', terminalId: 'T01', config: { tickMs: 0 } });
+    open = { engine, journal };
+    engine.on('progress', (v) => order.push(`progress ${v.state}`));
+    const v = await engine.startScan({ amountFen: 100, authCode: CODE });
+    expect(v.state).toBe('paid');
+    expect(sentNo).toBe(v.outTradeNo);
+    expect(order).toEqual(['call (journaled: created)', 'request on the wire', 'progress created', 'progress paid']);
+  });
+
+  it('a scan whose answer comes back at once (nothing was sent) still tells created before its outcome', async () => {
+    const { engine } = engineWith({ 'weixin.scan_qr_code_pay': [{ kind: 'unknown', reason: 'transport error: ECONNREFUSED' }] });
+    const seen: string[] = [];
+    engine.on('progress', (v) => seen.push(v.state));
+    const v = await engine.startScan({ amountFen: 100, authCode: CODE });
+    expect(v.state).toBe('pending');
+    expect(seen.slice(0, 2)).toEqual(['created', 'pending']);
+  });
+
   it('a reverse the gateway refuses on a paid order leaves it paid (money kept, not guessed)', async () => {
     const { engine, journal } = engineWith({
       'weixin.scan_qr_code_pay': [{ kind: 'unknown', reason: 'no answer within 10 ms' }],
