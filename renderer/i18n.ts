@@ -2,6 +2,8 @@
 import { computed, ref } from 'vue';
 import zhMain from './locales/zh-CN';
 import enMain from './locales/en';
+import zhSettings from './locales/settings.zh-CN';
+import enSettings from './locales/settings.en';
 import zhShift from './locales/shift.zh-CN';
 import enShift from './locales/shift.en';
 import zhUpkeep from './locales/upkeep.zh-CN';
@@ -12,8 +14,8 @@ import zhHeadOffice from './locales/headoffice.zh-CN';
 import enHeadOffice from './locales/headoffice.en';
 
 // Each room of the renderer keeps its strings in its own pair of files; the pairs are merged here.
-const zh = { ...zhMain, ...zhShift, ...zhUpkeep, ...zhGoods, ...zhHeadOffice };
-const en = { ...enMain, ...enShift, ...enUpkeep, ...enGoods, ...enHeadOffice };
+const zh = { ...zhMain, ...zhSettings, ...zhShift, ...zhUpkeep, ...zhGoods, ...zhHeadOffice };
+const en = { ...enMain, ...enSettings, ...enShift, ...enUpkeep, ...enGoods, ...enHeadOffice };
 
 export type Language = 'zh-CN' | 'en';
 export type MessageKey = keyof typeof zh;

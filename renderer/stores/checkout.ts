@@ -3,45 +3,25 @@
 // and from payment.progress events). The store decides nothing about money: the engine does; this
 // only shows what the engine says, and never shows a payment that is not final as failed.
 import { defineStore } from 'pinia';
-import { computed, ref, watch } from 'vue';
+import { computed, ref } from 'vue';
 import { invoke, onEvent } from '../api';
 import { t } from '../i18n';
 import { classifyScan, maskCode } from '../../shared/paycode';
 import { sumFen, MAX_AMOUNT_FEN, formatYuan, type Fen } from '../../shared/money';
 import { isFinalAttemptState, type QrMethod } from '../../shared/payment';
-import type { CashResult, InvokePayload, PaymentView } from '../../shared/ipc/contract';
+import type { CashResult, PaymentView } from '../../shared/ipc/contract';
 import type { IpcError } from '../../shared/ipc/errors';
 import { pressKey, textToFen, type KeypadKey } from '../lib/keypad';
 import { useCountdown } from '../lib/countdown';
 import { WEDGE_MAX_GAP_MS } from '../scanner/wedge';
-import { explainError, isWaiting, newerView, outcomeOf, type Explanation, type Outcome } from '../lib/outcome';
+import { explainError, isWaiting, newerView, outcomeOf, type Outcome } from '../lib/outcome';
 import { useCartStore } from './cart';
+import type { Notice, PayMode, Phase, SaleLineDraft } from './checkout-types';
+import { useCheckoutDisplay } from './checkout-display';
+import { useGoodsScan } from './checkout-goods';
 
-export type PayMode = 'scan' | 'qr' | 'cash';
-/**
- * entry   — typing the amount (and lines); in 扫码 mode a payment code starts the payment
- * tender  — 现金: typing what the customer handed over
- * sending — a payment call is on its way and the engine has not reported the attempt yet
- * payment — an attempt exists: waiting (countdown) or its result
- * cashDone — a cash sale was recorded: the change to give
- */
-export type Phase = 'entry' | 'tender' | 'sending' | 'payment' | 'cashDone';
-
-export interface SaleLineDraft {
-  name: string;
-  barcode?: string;
-  qty: number;
-  unitFen: Fen;
-}
-
-export interface Notice {
-  tone: 'info' | 'warn' | 'error';
-  text: string;
-  /** What to do next, when there is something to do. */
-  next?: string;
-  /** The main side's own words, shown small. */
-  detail?: string | null;
-}
+export type { Notice, PayMode, Phase, SaleLineDraft } from './checkout-types';
+export { DISPLAY_UPDATE_MS } from './checkout-display';
 
 /** The engine's reason codes for an attempt the till stopped waiting for (see lib/outcome.ts). */
 const GIVING_UP_CODES = ['cancelled', 'deadline', 'expired_waiting'];
@@ -49,12 +29,6 @@ const GIVING_UP_CODES = ['cancelled', 'deadline', 'expired_waiting'];
 export const ADOPT_EVENT_SLACK_MS = 5_000;
 /** Lines on one sale (the contract allows 200). */
 export const MAX_LINES = 200;
-/**
- * The customer display follows the typing this long after the last change (on top of the wedge gap,
- * so a keyboard-wedge gun's burst, which lands on the keypad before it is recognised and undone,
- * never reaches the customer's screen): one display.show per pause, not one per key.
- */
-export const DISPLAY_UPDATE_MS = 150;
 
 export const useCheckoutStore = defineStore('checkout', () => {
   /** Goods rung up from the catalogue (issue 11); the typed-amount mode below works without them. */
@@ -99,7 +73,6 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const outcome = computed<Outcome | null>(() => (view.value ? outcomeOf(view.value) : null));
   const waiting = computed(() => phase.value === 'sending' || (phase.value === 'payment' && outcome.value !== null && isWaiting(outcome.value)));
   const secondsLeft = countdown.secondsLeft;
-  /** Money can be taken: an amount, no payment running. */
   /** The reason the result screen explains: the giving-up reason for a reversed attempt. */
   const resultReason = computed(() => {
     const v = view.value;
@@ -107,6 +80,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     if ((v.state === 'closed' || v.state === 'refunded') && givingUp.value) return givingUp.value;
     return { reasonCode: v.reasonCode, reason: v.reason };
   });
+  /** Money can be taken: an amount, no payment running. */
   const canPay = computed(() => phase.value === 'entry' && totalFen.value > 0 && totalFen.value <= MAX_AMOUNT_FEN);
 
   // ---------- entry ----------
@@ -220,48 +194,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
     void scanGoods(scan.code, scan.kind === 'product');
   }
 
-  /** The barcode the catalogue did not know (F9 offers to add it). */
-  const unknownBarcode = ref<string | null>(null);
-
-  /** A product barcode, scale label or shop code: the catalogue says what it is. */
-  async function scanGoods(code: string, gs1: boolean): Promise<void> {
-    const r = await invoke('goods.scan', { code });
-    if (phase.value !== 'entry') return;
-    unknownBarcode.value = null;
-    if (!r.ok) {
-      notice.value = fromExplanation(explainError(r.error));
-      return;
-    }
-    const v = r.value;
-    if (v.kind === 'product' || v.kind === 'weighed') {
-      const line = cart.addScan(v);
-      if (!line) notice.value = { tone: 'warn', text: t('checkout.tooManyLines', { n: MAX_LINES }) };
-      else notice.value = { tone: 'info', text: line.qty > 1 ? t('goods.qtyUp', { name: line.name, qty: line.qty }) : t('goods.added', { name: line.name }) };
-      return;
-    }
-    if (v.kind === 'inactive') {
-      notice.value = { tone: 'warn', text: t('goods.inactive', { name: v.product.name }) };
-      return;
-    }
-    if (v.kind === 'bad_check') {
-      notice.value = { tone: 'warn', text: t('goods.badCheck', { code: v.barcode }), next: t('goods.badCheckNext') };
-      return;
-    }
-    // Not in the catalogue. With a price typed first, a GS1 code still becomes a typed line (shops
-    // without a catalogue); otherwise the manager may add it.
-    if (gs1 && entryFen.value > 0) {
-      addLine(t('checkout.productName', { code: v.barcode }), v.barcode);
-      notice.value = { tone: 'info', text: t('checkout.productAdded', { code: v.barcode }) };
-      return;
-    }
-    if (v.addable) {
-      unknownBarcode.value = v.barcode;
-      notice.value = { tone: 'warn', text: t('goods.unknown', { code: v.barcode }), next: t('goods.unknownNext') };
-      return;
-    }
-    // Never echo an unrecognised read in full: it might be a payment code of a scheme we do not know.
-    notice.value = { tone: 'warn', text: t('checkout.unknownScan'), next: t('checkout.unknownScanNext'), detail: maskCode(code) };
-  }
+  // A product barcode, scale label or shop code goes to the catalogue (checkout-goods.ts).
+  const { unknownBarcode, scanGoods } = useGoodsScan({ cart, phase, notice, entryFen, addLine, errorNotice, maxLines: MAX_LINES });
 
   // ---------- payments ----------
   function begin(kind: PaymentView['kind']): void {
@@ -280,10 +214,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
     // An attempt already reported by an event stays on screen: its outcome is the engine's.
     if (view.value) return;
     phase.value = 'entry';
-    notice.value = fromExplanation(explainError(error));
+    notice.value = errorNotice(error);
   }
 
-  function fromExplanation(e: Explanation): Notice {
+  function errorNotice(error: IpcError): Notice {
+    const e = explainError(error);
     return { tone: 'error', text: t(e.what), next: t(e.next), detail: e.detail };
   }
 
@@ -337,56 +272,15 @@ export const useCheckoutStore = defineStore('checkout', () => {
       clearSale();
     } else {
       phase.value = 'tender';
-      notice.value = fromExplanation(explainError(r.error));
+      notice.value = errorNotice(r.error);
     }
   }
 
-  // ---------- the customer display ----------
-  // What the customer sees while the cashier types: the total (and the lines), or welcome when there
-  // is no payable amount (nothing typed, or beyond the maximum). Sent only in entry / tender: once a
-  // payment starts, the engine's events drive the display, and a pending update is dropped so it can
-  // never arrive after them. Cash sales are shown by main itself once journaled (checkout.cash).
-  let displayTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The last display.show sent (as JSON): an unchanged screen is not sent again. */
-  let displaySent: string | null = null;
-
-  function displayPayload(): InvokePayload<'display.show'> {
-    if (totalFen.value <= 0 || totalFen.value > MAX_AMOUNT_FEN) return { kind: 'idle' };
-    const fields = saleFields();
-    return fields.lines ? { kind: 'amount', amountFen: totalFen.value, lines: fields.lines } : { kind: 'amount', amountFen: totalFen.value };
-  }
-
-  function cancelDisplay(): void {
-    if (displayTimer) clearTimeout(displayTimer);
-    displayTimer = null;
-  }
-
-  function scheduleDisplay(): void {
-    cancelDisplay();
-    if (phase.value !== 'entry' && phase.value !== 'tender') return;
-    displayTimer = setTimeout(() => {
-      displayTimer = null;
-      if (phase.value !== 'entry' && phase.value !== 'tender') return;
-      const payload = displayPayload();
-      const text = JSON.stringify(payload);
-      if (text === displaySent) return;
-      displaySent = text;
-      // The display is a courtesy: a failed update changes nothing at the till (the next one retries).
-      void invoke('display.show', payload).then((r) => {
-        if (!r.ok && displaySent === text) displaySent = null;
-      });
-    }, DISPLAY_UPDATE_MS + wedgeGapMs.value);
-  }
-
-  /** A payment starts: the engine's events take over the customer's screen. */
-  function displayHandsOver(): void {
-    cancelDisplay();
-    // After the payment the screen is the engine's result: the next amount is news again.
-    displaySent = null;
-  }
-
-  // Every key ("16." reads as 16 but is still typing) restarts the wait.
-  watch([amountText, lines, phase, () => cart.lines, () => cart.orderDiscount], scheduleDisplay, { deep: true });
+  // ---------- the customer display (checkout-display.ts) ----------
+  const { displayHandsOver } = useCheckoutDisplay({
+    phase, totalFen, wedgeGapMs, saleFields,
+    typing: [amountText, lines, phase, () => cart.lines, () => cart.orderDiscount],
+  });
 
   function applyView(next: PaymentView): void {
     if (view.value?.outTradeNo !== next.outTradeNo) givingUp.value = null;
@@ -418,7 +312,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
       const r = await invoke('checkout.cancel', { outTradeNo: current.outTradeNo });
       cancelAsked.value = false;
       if (r.ok) applyView(r.value);
-      else notice.value = fromExplanation(explainError(r.error));
+      else notice.value = errorNotice(r.error);
     } finally {
       cancelling.value = false;
     }
