@@ -58,7 +58,7 @@ describe('engine (scripted gateway)', () => {
         sentNo = params['out_trade_no'];
         order.push(`call (journaled: ${journal.attempt(String(sentNo))?.state ?? 'no'})`);
         process.nextTick(() => order.push('request on the wire'));
-        return new Promise((resolve) => setTimeout(() => resolve(ok({ trade_no: 'W1', trade_status: 'SUCCESS', state: 'paid' })), 2));
+        return new Promise<Answer>((resolve) => setTimeout(() => resolve(ok({ trade_no: 'W1', trade_status: 'SUCCESS', state: 'paid' })), 2));
       }) as GatewayClient['call'],
     };
     const engine = new PaymentEngine({ journal, gateway, merchantNo: 'M1', terminalId: 'T01', config: { tickMs: 0 } });
