@@ -134,13 +134,9 @@ export function printReceiptsOnPaid(
     // A fast path only (the print journal is the real guard): forget the oldest past the limit.
     if (started.size >= MAX_TRACKED_PAID_ORDERS) started.delete(started.values().next().value!);
     started.add(view.outTradeNo);
-    // After the cashier has heard "paid": the receipt's journal write (its print job) and the
-    // document are built on the next turn of the loop, not inside the payment's own answer.
-    setImmediate(() => {
-      if (printer.has('receipt', view.outTradeNo)) return;
-      const doc = receiptFromJournal(journal, view.outTradeNo, header());
-      if (doc) printInBackground(printer, doc, `receipt ${view.outTradeNo}`, log);
-    });
+    if (printer.has('receipt', view.outTradeNo)) return;
+    const doc = receiptFromJournal(journal, view.outTradeNo, header());
+    if (doc) printInBackground(printer, doc, `receipt ${view.outTradeNo}`, log);
   };
   engine.on('progress', on);
   return () => engine.off('progress', on);
