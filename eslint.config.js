@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'test/fixtures/lint/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'test/fixtures/lint/**', 'test-results/**', '.prof/**'] },
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
   {

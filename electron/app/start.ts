@@ -13,6 +13,10 @@ import { PosError } from '../../shared/ipc/errors.js';
 import type { Settings } from '../../shared/settings.js';
 import { appHandlers } from '../ipc/handlers/app.js';
 import { checkoutHandlers } from '../ipc/handlers/checkout.js';
+import { dispatch } from '../ipc/dispatch.js';
+import { ArmedScan } from '../checkout/armed-scan.js';
+import type { IpcResult } from '../../shared/ipc/errors.js';
+import type { PaymentView } from '../../shared/ipc/contract.js';
 import { displayHandlers } from '../ipc/handlers/display.js';
 import { merchantHandlers } from '../ipc/handlers/merchant.js';
 import { WithdrawalStore } from '../merchant/withdrawals.js';
@@ -134,7 +138,18 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     if (event === 'settings.changed') headOffice.settingsChanged().catch((err: unknown) => log(`head office: ${(err as Error).message}`));
   });
   const scanners = new ScannerManager({ log });
-  const stopForwarding = forwardScannerEvents(scanners, bus);
+  // A serial gun's payment code for the sale the screen armed starts here, through the handler
+  // table like the screen's own checkout.scan (electron/checkout/armed-scan.ts).
+  let table: HandlerTable | null = null;
+  const armedScan = new ArmedScan({
+    start: (payload) =>
+      table
+        ? (dispatch(table, 'checkout.scan', payload, { shell: opts.shell, caller: 'serial gun' }, log) as Promise<IpcResult<PaymentView>>)
+        : Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'the till is still starting' } }),
+    tell: (e) => bus.emit('checkout.armedScan', e),
+    log,
+  });
+  const stopForwarding = forwardScannerEvents(scanners, bus, armedScan);
   const header = (): DocHeader & { terminalId: string } => ({ shopName: settings.get().shopName, terminalId: settings.get().terminalId });
   const shifts = new ShiftService({
     journal,
@@ -327,13 +342,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const exportDir = () => opts.exportDir ?? join(opts.dataDir, 'exports');
   const goods = new GoodsService(journal, { checkManagerPin: (p) => pin.check(p ?? ''), exportDir });
   const handlers = assembleHandlers([
-    baseApp, checkoutHandlers(runtime, goods), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
+    baseApp, checkoutHandlers(runtime, goods, armedScan), displayHandlers(bus), merchantHandlers(runtime, new WithdrawalStore(journal)), scannerHandlers(scanners), shiftHandlers(shifts),
     printerHandlers({ printer, shifts, header }),
     exportHandlers({ shifts, exportDir, renderPdf: opts.renderPdf ?? null, header: () => ({ ...header(), language: settings.get().language }) }),
     upkeep.handlers,
     goodsHandlers(runtime, { goods, exportDir, renderPdf: opts.renderPdf ?? null, currentShiftId: () => shifts.currentShiftId() }),
     headOffice.handlers(),
   ]);
+  table = handlers;
   return {
     runtime,
     handlers,

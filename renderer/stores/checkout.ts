@@ -19,6 +19,7 @@ import { useCartStore } from './cart';
 import type { Notice, PayMode, Phase, SaleLineDraft } from './checkout-types';
 import { useCheckoutDisplay } from './checkout-display';
 import { useGoodsScan } from './checkout-goods';
+import { useCheckoutArm } from './checkout-arm';
 
 export type { Notice, PayMode, Phase, SaleLineDraft } from './checkout-types';
 export { DISPLAY_UPDATE_MS } from './checkout-display';
@@ -198,7 +199,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const { unknownBarcode, scanGoods } = useGoodsScan({ cart, phase, notice, entryFen, addLine, errorNotice, maxLines: MAX_LINES });
 
   // ---------- payments ----------
-  function begin(kind: PaymentView['kind']): void {
+  function begin(kind: PaymentView['kind'], amountFen: Fen = totalFen.value): void {
     phase.value = 'sending';
     view.value = null;
     cash.value = null;
@@ -206,7 +207,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     cancelAsked.value = false;
     countdown.set(null);
     displayHandsOver();
-    sending = { kind, amountFen: totalFen.value, startedAtMs: Date.now() };
+    sending = { kind, amountFen, startedAtMs: Date.now() };
   }
 
   function failed(error: IpcError): void {
@@ -336,6 +337,20 @@ export const useCheckoutStore = defineStore('checkout', () => {
     // The engine also answers its last attempt once final: only one still running is resumed.
     if (r.ok && r.value && !isFinalAttemptState(r.value.state) && phase.value === 'entry') applyView(r.value);
   }
+
+  // ---------- a serial gun's payment code, started by main (checkout-arm.ts) ----------
+  useCheckoutArm({
+    sale: () => (phase.value === 'entry' && mode.value === 'scan' && canPay.value ? { amountFen: totalFen.value, ...saleFields() } : null),
+    started: (e) => {
+      // Money may be moving: the payment is shown whatever the screen was doing.
+      mode.value = 'scan';
+      begin('scan', e.amountFen);
+    },
+    done: (e) => {
+      if (e.result.ok) applyView(e.result.value);
+      else failed(e.result.error);
+    },
+  });
 
   onEvent('payment.progress', (v) => {
     if (view.value && view.value.outTradeNo === v.outTradeNo) {

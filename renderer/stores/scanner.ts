@@ -47,6 +47,10 @@ export const useScannerStore = defineStore('scanner', () => {
     lastRead.value = { scannerId: r.scannerId, masked: r.masked, kind: r.kind, at: new Date().toISOString() };
   }
   onEvent('scanner.read', noteRead);
+  // A payment code main paid at once for the sale the checkout armed (no scanner.read then).
+  onEvent('checkout.armedScan', (e) => {
+    if (e.phase === 'started') noteRead({ scannerId: e.scannerId, masked: e.masked, kind: 'payment' });
+  });
 
   return { statuses, ports, portsError, statusError, lastRead, summary, loadStatus, listPorts, noteRead };
 });

@@ -28,6 +28,13 @@ const saleLine = z.strictObject({
 /** Goods sales: order discount and 抹零, and the manager PIN when the discount is above the limit. */
 const goodsSaleFields = { adjust: saleAdjust.optional(), managerPin: pin.optional() };
 const empty = z.strictObject({});
+/** What a scan payment pays: everything of checkout.scan but the payment code. */
+const scanSale = {
+  amountFen,
+  note: note.optional(),
+  lines: z.array(saleLine).max(200).optional(),
+  ...goodsSaleFields,
+};
 
 // ---------- the customer display ----------
 /** Lines the customer display shows: as many as one sale may carry (checkout.* lines). */
@@ -55,13 +62,13 @@ export const invokeSchemas = {
 
   // --- checkout (issue 4 engine, issue 6 screens) ---
   /** Scan payment: amount entered, payment code read by the gun or typed. */
-  'checkout.scan': z.strictObject({
-    amountFen,
-    authCode: z.string().min(1).max(64),
-    note: note.optional(),
-    lines: z.array(saleLine).max(200).optional(),
-    ...goodsSaleFields,
-  }),
+  'checkout.scan': z.strictObject({ ...scanSale, authCode: z.string().min(1).max(64) }),
+  /**
+   * The sale a serial gun's payment code would pay right now (the screen is taking a payment code
+   * for it), or null. Main then starts the payment itself at the gun's read, without a round trip
+   * through the screen, and tells the screen with checkout.armedScan (electron/checkout/armed-scan.ts).
+   */
+  'checkout.arm': z.strictObject({ sale: z.strictObject(scanSale).nullable() }),
   /** Dynamic QR / link payment with a QR-capable method. */
   'checkout.qr': z.strictObject({
     amountFen,
@@ -241,6 +248,7 @@ import type { AppInfo, PaymentView, CashResult, OrderRow, OrderDetail, BalanceVi
 export interface InvokeResults extends GoodsInvokeResults, HeadOfficeInvokeResults {
   'app.info': AppInfo;
   'checkout.scan': PaymentView;
+  'checkout.arm': { armed: boolean };
   'checkout.qr': PaymentView;
   'checkout.cash': CashResult;
   'checkout.cancel': PaymentView;
@@ -322,6 +330,14 @@ export const eventSchemas = {
   'shift.reconcileProgress': z
     .strictObject({ shiftId: z.number().int().min(1), checked: z.number().int().min(0), total: z.number().int().min(0) })
     .refine((p) => p.checked <= p.total, { message: 'must be at most total', path: ['checked'] }),
+  /**
+   * A serial gun's payment code started the armed sale's payment in main (checkout.arm): first
+   * 'started' (once the request has left), then 'done' with what checkout.scan would have answered.
+   */
+  'checkout.armedScan': z.discriminatedUnion('phase', [
+    z.strictObject({ phase: z.literal('started'), scannerId: z.string(), masked: z.string(), amountFen }),
+    z.strictObject({ phase: z.literal('done'), masked: z.string(), result: z.custom<IpcResult<PaymentView>>((v) => typeof v === 'object' && v !== null && 'ok' in v) }),
+  ]),
   /** Recovery of owed work started or ended (see AppInfo.recovery). */
   'checkout.recovery': z.strictObject({ running: z.boolean(), owed: z.number().int().min(0) }),
   /** The gateway became reachable or unreachable. */

@@ -1,5 +1,6 @@
 // A serial scan gun as the till sees it: a socat pty pair stands in for the gun's USB-serial port.
-// Its read starts the payment on the checkout screen; its state shows in the top bar and in the
+// With an amount typed, the screen has armed the sale and main pays the gun's code itself
+// (electron/checkout/armed-scan.ts); the screen shows it. Its state shows in the top bar and in the
 // settings (with the last read masked); pulling it out is heard at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -8,6 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, screenshot } from './browser.js';
+import { dispatch } from '../../electron/ipc/dispatch.js';
 import { openCheckout, startPayTill, typeAmount, wxCode } from './till.js';
 
 /** socat makes its links within this; a till's scanner reopen is well inside it too. */
@@ -45,11 +47,21 @@ describe('serial scan gun', () => {
     const page = await openCheckout(browser, till);
     await expect.poll(() => page.getByTestId('scanner-summary').textContent(), { timeout: 10_000 }).toBe('扫码枪已连接');
     await typeAmount(page, '18.8');
+    // The screen armed the typed sale: main pays the gun's code itself and tells the screen.
+    const told: string[] = [];
+    const stop = till.app.runtime.bus.subscribe((e, p) => {
+      if (e === 'checkout.armedScan') told.push((p as { phase: string }).phase);
+      if (e === 'scanner.read') told.push('read');
+    });
     const code = wxCode('00', 31);
     writeFileSync(hostPath, `${code}\r`);
     await page.getByTestId('result').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('result').getAttribute('data-outcome')).toBe('paid');
     expect(await page.getByTestId('result-amount').textContent()).toBe('¥18.80');
+    stop();
+    expect(told).toEqual(['started', 'done']);
+    const orders = await dispatch(till.app.handlers, 'orders.search', {}, { shell: 'browser-host', caller: 'test' });
+    expect(orders).toMatchObject({ ok: true, value: { total: 1 } });
     await page.keyboard.press('Enter');
 
     await page.getByTestId('nav-settings').click();

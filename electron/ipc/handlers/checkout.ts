@@ -5,6 +5,7 @@ import type { Runtime } from '../../app/runtime.js';
 import { showCashSale } from './display.js';
 import type { GoodsService } from '../../goods/service.js';
 import type { PaymentEngine } from '../../checkout/engine.js';
+import type { ArmedScan } from '../../checkout/armed-scan.js';
 import type { OrderDetail } from '../../../shared/ipc/contract.js';
 
 /**
@@ -24,12 +25,24 @@ export async function refundAndTell(rt: Runtime, input: Parameters<PaymentEngine
   return detail;
 }
 
-export function checkoutHandlers(rt: Runtime, goods: GoodsService | null = null): PartialHandlers {
+/**
+ * `armed`: the serial gun's shortcut (checkout/armed-scan.ts). Every payment the screen starts
+ * itself disarms it first, so a gun's read can never pay the same sale a second time.
+ */
+export function checkoutHandlers(rt: Runtime, goods: GoodsService | null = null, armed: ArmedScan | null = null): PartialHandlers {
   const engine = () => rt.engine();
   return {
-    'checkout.scan': (p) => engine().startScan(goodsChecked(goods, p)),
-    'checkout.qr': (p) => engine().startQr(goodsChecked(goods, p)),
+    'checkout.scan': (p, ctx) => {
+      if (ctx.caller !== 'serial gun') armed?.disarm();
+      return engine().startScan(goodsChecked(goods, p));
+    },
+    'checkout.arm': (p) => armed?.arm(p.sale) ?? { armed: false },
+    'checkout.qr': (p) => {
+      armed?.disarm();
+      return engine().startQr(goodsChecked(goods, p));
+    },
     'checkout.cash': (input) => {
+      armed?.disarm();
       const p = goodsChecked(goods, input);
       // The sale is journaled when cash() returns: only then does the customer see total and change.
       const sale = engine().cash(p);

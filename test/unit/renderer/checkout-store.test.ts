@@ -43,6 +43,48 @@ describe('checkout store', () => {
     expect(co.phase).toBe('entry');
   });
 
+  it('arming: main holds the sale a serial gun would pay, sent at every change; null when no code is taken; the screen\'s own payment disarms first', async () => {
+    const co = useCheckoutStore();
+    fakePos.answer('checkout.arm', (p) => ({ ok: true, value: { armed: p.sale !== null } }));
+    fakePos.answer('checkout.scan', (p) => ({ ok: true, value: view({ state: 'paid', amountFen: p.amountFen }) }));
+    const arms = () => fakePos.calls.filter((c) => c.channel === 'checkout.arm').map((c) => (c.payload as { sale: unknown }).sale);
+    typeAmount(co, '12');
+    // A new screen disarms whatever an earlier one armed; then every key is sent at once (never a
+    // stale amount in main).
+    expect(arms()).toEqual([null, { amountFen: 100 }, { amountFen: 1200 }]);
+    co.note = '7号桌';
+    expect(arms().at(-1)).toEqual({ amountFen: 1200, note: '7号桌' });
+    co.setMode('cash');
+    expect(arms().at(-1)).toBeNull();
+    co.setMode('scan');
+    expect(arms().at(-1)).toEqual({ amountFen: 1200, note: '7号桌' });
+    fakePos.calls.length = 0;
+    co.acceptScan(WX, 'manual');
+    await Promise.resolve();
+    expect(fakePos.calls.map((c) => c.channel)).toEqual(['checkout.arm', 'checkout.scan']);
+    expect(arms()).toEqual([null]);
+  });
+
+  it('a serial gun\'s code paid by main: "started" shows the payment going out, "done" the engine\'s answer; a refusal keeps the amount', async () => {
+    const co = useCheckoutStore();
+    fakePos.answer('checkout.arm', (p) => ({ ok: true, value: { armed: p.sale !== null } }));
+    typeAmount(co, '30');
+    fakePos.emit('checkout.armedScan', { phase: 'started', scannerId: 'gun', masked: '1345**6789', amountFen: 3000 });
+    expect(co.phase).toBe('sending');
+    expect(co.waiting).toBe(true);
+    fakePos.emit('checkout.armedScan', { phase: 'done', masked: '1345**6789', result: { ok: true, value: view({ state: 'paid', amountFen: 3000 }) } });
+    expect(co.phase).toBe('payment');
+    expect(co.outcome).toBe('paid');
+    expect(co.amountText).toBe('');
+    co.finish();
+    typeAmount(co, '5');
+    fakePos.emit('checkout.armedScan', { phase: 'started', scannerId: 'gun', masked: '1345**6789', amountFen: 500 });
+    fakePos.emit('checkout.armedScan', { phase: 'done', masked: '1345**6789', result: { ok: false, error: { code: 'offline', message: 'The payment gateway cannot be reached' } } });
+    expect(co.phase).toBe('entry');
+    expect(co.amountText).toBe('5');
+    expect(co.notice?.tone).toBe('error');
+  });
+
   it('a wedge burst that reached the keypad is undone before the payment starts', async () => {
     const co = useCheckoutStore();
     fakePos.answer('checkout.scan', (p) => ({ ok: true, value: view({ state: 'paid', amountFen: p.amountFen }) }));
