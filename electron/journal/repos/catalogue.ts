@@ -272,7 +272,11 @@ export class CatalogueRepo {
   /** The sale was paid: its goods leave the stock (once). */
   takeForSale(saleId: number, ref: string, at: string): void {
     if (this.s.stockTaken.get(saleId) !== 0) return;
-    for (const l of this.s.saleGoods.all(saleId) as { productId: number; qty: number; weightG: number | null }[]) this.move(l.productId, -(l.weightG ?? l.qty), 'sale', ref, at);
+    const goods = this.s.saleGoods.all(saleId) as { productId: number; qty: number; weightG: number | null }[];
+    // A sale without catalogue goods (a typed amount) has no stock to take: its row is not
+    // rewritten (no page, no replication entry on the payment's own commit).
+    if (goods.length === 0) return;
+    for (const l of goods) this.move(l.productId, -(l.weightG ?? l.qty), 'sale', ref, at);
     this.s.setStockTaken.run(1, saleId);
   }
 
