@@ -58,6 +58,7 @@ describe('serial scan gun', () => {
     await page.getByTestId('result').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('result').getAttribute('data-outcome')).toBe('paid');
     expect(await page.getByTestId('result-amount').textContent()).toBe('¥18.80');
+    await screenshot(page, 'checkout-serial-paid');
     stop();
     expect(told).toEqual(['started', 'done']);
     const orders = await dispatch(till.app.handlers, 'orders.search', {}, { shell: 'browser-host', caller: 'test' });
