@@ -13,6 +13,8 @@ type Sale = InvokePayload<'checkout.arm'>['sale'];
 type ArmedScanEvent = EventPayload<'checkout.armedScan'>;
 
 export interface CheckoutArmInputs {
+  /** False in a window that takes no payments (the customer display): nothing is sent or heard. */
+  enabled: boolean;
   /** The sale a payment code would pay now, or null when the checkout is not taking one. */
   sale: () => Sale;
   /** Main started the armed sale's payment (the request has left). */
@@ -21,7 +23,8 @@ export interface CheckoutArmInputs {
   done(e: Extract<ArmedScanEvent, { phase: 'done' }>): void;
 }
 
-export function useCheckoutArm({ sale, started, done }: CheckoutArmInputs): void {
+export function useCheckoutArm({ enabled, sale, started, done }: CheckoutArmInputs): void {
+  if (!enabled) return;
   const text = computed(() => JSON.stringify(sale()));
   /** What main holds as far as this screen knows (JSON); null: unknown, send again. */
   let sent: string | null = null;

@@ -20,6 +20,7 @@ import type { Notice, PayMode, Phase, SaleLineDraft } from './checkout-types';
 import { useCheckoutDisplay } from './checkout-display';
 import { useGoodsScan } from './checkout-goods';
 import { useCheckoutArm } from './checkout-arm';
+import { currentView } from '../router';
 
 export type { Notice, PayMode, Phase, SaleLineDraft } from './checkout-types';
 export { DISPLAY_UPDATE_MS } from './checkout-display';
@@ -339,8 +340,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   // ---------- a serial gun's payment code, started by main (checkout-arm.ts) ----------
+  // Armed only while the cashier sees the checkout (never from History or Settings, where the old
+  // path ignored a gun's read too); the customer display's window never arms nor disarms.
   useCheckoutArm({
-    sale: () => (phase.value === 'entry' && mode.value === 'scan' && canPay.value ? { amountFen: totalFen.value, ...saleFields() } : null),
+    enabled: currentView.value !== 'customer',
+    sale: () => (currentView.value === 'checkout' && phase.value === 'entry' && mode.value === 'scan' && canPay.value ? { amountFen: totalFen.value, ...saleFields() } : null),
     started: (e) => {
       // Money may be moving: the payment is shown whatever the screen was doing.
       mode.value = 'scan';

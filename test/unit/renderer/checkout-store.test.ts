@@ -9,6 +9,7 @@ import type { PaymentView } from '../../../shared/ipc/contract';
 
 const { useCheckoutStore } = await import('../../../renderer/stores/checkout');
 const { language } = await import('../../../renderer/i18n');
+const { go } = await import('../../../renderer/router');
 
 const WX = '134567890123456789';
 
@@ -57,6 +58,11 @@ describe('checkout store', () => {
     co.setMode('cash');
     expect(arms().at(-1)).toBeNull();
     co.setMode('scan');
+    expect(arms().at(-1)).toEqual({ amountFen: 1200, note: '7号桌' });
+    // Away from the checkout (History…) a gun's code pays nothing by itself.
+    go('history');
+    expect(arms().at(-1)).toBeNull();
+    go('checkout');
     expect(arms().at(-1)).toEqual({ amountFen: 1200, note: '7号桌' });
     fakePos.calls.length = 0;
     co.acceptScan(WX, 'manual');
