@@ -14,7 +14,7 @@ import type { Settings } from '../../shared/settings.js';
 import { appHandlers } from '../ipc/handlers/app.js';
 import { checkoutHandlers } from '../ipc/handlers/checkout.js';
 import { dispatch } from '../ipc/dispatch.js';
-import { ArmedScan } from '../checkout/armed-scan.js';
+import { ARMED_SCAN_CALLER, ArmedScan } from '../checkout/armed-scan.js';
 import type { IpcResult } from '../../shared/ipc/errors.js';
 import type { PaymentView } from '../../shared/ipc/contract.js';
 import { displayHandlers } from '../ipc/handlers/display.js';
@@ -144,7 +144,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const armedScan = new ArmedScan({
     start: (payload) =>
       table
-        ? (dispatch(table, 'checkout.scan', payload, { shell: opts.shell, caller: 'serial gun' }, log) as Promise<IpcResult<PaymentView>>)
+        ? (dispatch(table, 'checkout.scan', payload, { shell: opts.shell, caller: ARMED_SCAN_CALLER }, log) as Promise<IpcResult<PaymentView>>)
         : Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'the till is still starting' } }),
     tell: (e) => bus.emit('checkout.armedScan', e),
     log,

@@ -14,6 +14,9 @@
 import type { EventPayload, InvokeParsed, PaymentView } from '../../shared/ipc/contract.js';
 import type { IpcResult } from '../../shared/ipc/errors.js';
 
+/** The caller main's own armed payments carry through the handler table (they do not disarm). */
+export const ARMED_SCAN_CALLER = 'serial gun';
+
 /** An arming not renewed for this long has expired: the read goes to the screen instead. */
 export const ARMED_SALE_TTL_MS = 120_000;
 

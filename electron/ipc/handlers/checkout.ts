@@ -5,7 +5,7 @@ import type { Runtime } from '../../app/runtime.js';
 import { showCashSale } from './display.js';
 import type { GoodsService } from '../../goods/service.js';
 import type { PaymentEngine } from '../../checkout/engine.js';
-import type { ArmedScan } from '../../checkout/armed-scan.js';
+import { ARMED_SCAN_CALLER, type ArmedScan } from '../../checkout/armed-scan.js';
 import type { OrderDetail } from '../../../shared/ipc/contract.js';
 
 /**
@@ -33,7 +33,7 @@ export function checkoutHandlers(rt: Runtime, goods: GoodsService | null = null,
   const engine = () => rt.engine();
   return {
     'checkout.scan': (p, ctx) => {
-      if (ctx.caller !== 'serial gun') armed?.disarm();
+      if (ctx.caller !== ARMED_SCAN_CALLER) armed?.disarm();
       return engine().startScan(goodsChecked(goods, p));
     },
     'checkout.arm': (p) => armed?.arm(p.sale) ?? { armed: false },
