@@ -13,6 +13,7 @@
 // screen as before, which decides.
 import type { EventPayload, InvokeParsed, PaymentView } from '../../shared/ipc/contract.js';
 import type { IpcResult } from '../../shared/ipc/errors.js';
+import { internalError } from '../ipc/dispatch.js';
 
 /** The caller main's own armed payments carry through the handler table (they do not disarm). */
 export const ARMED_SCAN_CALLER = 'serial gun';
@@ -77,7 +78,7 @@ export class ArmedScan {
         // dispatch() answers every failure as data; a throw here is a bug, said as one.
         this.d.log?.(`armed scan ${read.masked}: ${err instanceof Error ? err.message : String(err)}`);
         started();
-        this.d.tell({ phase: 'done', masked: read.masked, result: { ok: false, error: { code: 'internal', message: 'checkout.scan: internal error (see the till\'s log)' } } });
+        this.d.tell({ phase: 'done', masked: read.masked, result: internalError('checkout.scan') });
       },
     );
     return true;

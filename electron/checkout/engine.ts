@@ -119,24 +119,17 @@ export class PaymentEngine extends EventEmitter {
       probe: () => void this.track(this.probe()),
       changed: (e) => this.emit('online', e),
     });
-    // Back online: the owed work resumes at once, not at its backed-off time.
     this.live = new LivePayments({
-      journal: this.journal,
-      cfg: this.cfg,
+      ...port,
       profile: this.profile,
-      now: () => this.now(),
-      log: this.log,
       checkStart: (input) => this.checkStart(input),
       checkCanTakeMobile: () => this.checkCanTakeMobile(),
       create: (input, announce) => this.create(input, announce),
-      call: (method, params, signal) => this.call(method, params, signal),
-      commit: (a, to, change) => this.commit(a, to, change),
       withLock: (ref, fn) => this.withLock(ref, fn),
-      nextSettle: () => this.nextSettle(),
       armFor: (subject, ref) => this.armFor(subject, ref),
-      emitProgress: (a) => this.emitProgress(a),
       payment: (outTradeNo) => this.payment(outTradeNo),
     });
+    // Back online: the owed work resumes at once, not at its backed-off time.
     this.caller = new GatewayCaller(this.gateway, this.cfg, this.online, () => {
       if (!this.stopped) this.track(this.work.resume());
     });

@@ -3,34 +3,27 @@
 // create), makes that first call itself, commits the answer before anyone is told, and hands the
 // attempt to the owed work (owed-work.ts), which settles whatever is still open.
 import { checkAuthCode, maskCode, paymentCodeChannel } from '../../shared/paycode.js';
-import { QR_METHODS, channelOfMethod, type AttemptState, type QrMethod } from '../../shared/payment.js';
+import { QR_METHODS, channelOfMethod, type QrMethod } from '../../shared/payment.js';
 import type { PaymentView } from '../../shared/ipc/contract.js';
-import type { GatewayOutcome, MethodName, MethodParams, MethodResult } from '../gateway/client.js';
-import type { AttemptRow, Journal, TransitionChange } from '../journal/journal.js';
+import type { GatewayOutcome, MethodParams } from '../gateway/client.js';
+import type { AttemptRow, Journal } from '../journal/journal.js';
 import { classifyCreate, classifyPay, codeOf, reasonOf, tradeNoOf } from './classify.js';
-import type { EngineConfig } from './config.js';
 import { invalid, type StartInput } from './inputs.js';
+import type { RefundsDeps } from './refunds.js';
 import { QR_METHODS_NOT_AT_COUNTER, qrPayParams, qrUrlOf, scanPayParams, type MerchantProfile } from './params.js';
 
-/** What the live flows use of the engine. */
-export interface LiveDeps {
-  journal: Journal;
-  cfg: EngineConfig;
+/** What the live flows use of the engine: the port the owed work uses (refunds.ts), and these. */
+export interface LiveDeps extends Omit<RefundsDeps, 'merchantNo'> {
   profile: MerchantProfile;
-  now(): number;
-  log(line: string): void;
   /** The sale checks and "no payment still waiting at this till". */
   checkStart(input: StartInput): void;
   /** Refuses a mobile payment while the gateway is offline. */
   checkCanTakeMobile(): void;
   /** Journals a new attempt durably; `announce` false: the caller tells the UI itself. */
   create(input: StartInput & Omit<Parameters<Journal['createAttempt']>[0], 'amountFen'>, announce?: boolean): AttemptRow;
-  call<M extends MethodName>(method: M, params: MethodParams<M>, signal?: AbortSignal): Promise<GatewayOutcome<MethodResult<M>>>;
-  commit(a: AttemptRow, to: AttemptState, change: TransitionChange): AttemptRow;
   withLock<T>(ref: string, fn: () => Promise<T>): Promise<T>;
   nextSettle(): { action: 'settle'; dueAtMs: number };
   armFor(subject: 'attempt' | 'refund', ref: string): void;
-  emitProgress(a: AttemptRow): void;
   payment(outTradeNo: string): PaymentView;
 }
 

@@ -2,10 +2,15 @@
 // match its schema, then the handler. Every failure comes back as data (IpcResult), never a throw,
 // and a payload that fails validation reaches no service: it changes nothing.
 import { invokeSchemas, isInvokeChannel, type InvokeChannel, type IpcResultOf } from '../../shared/ipc/contract.js';
-import { PosError, type IpcIssue, type IpcResult } from '../../shared/ipc/errors.js';
+import { PosError, type IpcError, type IpcIssue, type IpcResult } from '../../shared/ipc/errors.js';
 import type { CallContext, HandlerTable } from './types.js';
 
 export type Logger = (line: string) => void;
+
+/** A bug's answer: the detail went to the main-process log; the renderer gets no stack and no secrets. */
+export function internalError(channel: string): { ok: false; error: IpcError } {
+  return { ok: false, error: { code: 'internal', message: `${channel}: internal error (see the till's log)` } };
+}
 
 export async function dispatch(table: HandlerTable, channel: unknown, payload: unknown, ctx: CallContext, log: Logger = () => {}): Promise<IpcResult<unknown>> {
   if (!isInvokeChannel(channel)) {
@@ -32,6 +37,6 @@ async function dispatchKnown<C extends InvokeChannel>(table: HandlerTable, chann
     if (err instanceof PosError) return { ok: false, error: err.toIpc() };
     // A bug. The detail goes to the main-process log; the renderer gets no stack and no secrets.
     log(`ipc ${channel} from ${ctx.caller} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return { ok: false, error: { code: 'internal', message: `${channel}: internal error (see the till's log)` } };
+    return internalError(channel) as IpcResultOf<C>;
   }
 }

@@ -130,7 +130,7 @@ export default async function (): Promise<BenchLine[]> {
       await rawNodeOnce();
     }
     // Other engineers share this machine: load drifts and spikes during the run. Each round trip
-    // is timed alone, the two sides alternate one by one (taking turns at going first), and the
+    // is timed alone, the four sides alternate one by one (taking turns at going first), and the
     // medians are compared: a load spike lands on one request, not on one side.
     const rawTimes: number[] = [];
     const clientTimes: number[] = [];
